@@ -1,0 +1,131 @@
+package io.unshub.broker;
+
+import io.unshub.broker.config.BrokerConfig;
+import io.unshub.broker.handler.MqttConnection;
+import io.unshub.broker.handler.SubscriptionPolicy;
+import io.unshub.broker.metrics.BrokerMetrics;
+import io.unshub.broker.routing.RetainedStore;
+import io.unshub.broker.routing.Router;
+import io.unshub.broker.routing.SubscriptionTree;
+import io.unshub.broker.session.Session;
+import io.unshub.broker.session.SessionRegistry;
+import io.unshub.broker.sys.SysTopicPublisher;
+import io.unshub.broker.transport.MqttServer;
+import io.unshub.broker.transport.ReasonCodes;
+import io.unshub.core.bus.UnsBus;
+import io.unshub.core.lifecycle.Lifecycle;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The MQTT broker assembled from its parts: listeners, the router (which is the hub's {@link UnsBus}),
+ * the subscription tree, retained store, sessions and $SYS. Plain Java; the hub starts and stops it.
+ */
+public final class Broker implements Lifecycle {
+
+    private final BrokerConfig config;
+    private final BrokerMetrics metrics = new BrokerMetrics();
+    private final SubscriptionTree tree = new SubscriptionTree();
+    private final RetainedStore retained = new RetainedStore();
+    private final Router router;
+    private final SessionRegistry sessions;
+    private final SysTopicPublisher sys;
+    private final MqttServer server;
+
+    public Broker(BrokerConfig config) {
+        this(config, SubscriptionPolicy.ALLOW_ALL);
+    }
+
+    public Broker(BrokerConfig config, SubscriptionPolicy subscriptionPolicy) {
+        this.config = config;
+        this.router = new Router(tree, retained, metrics);
+        this.sessions = new SessionRegistry(tree, router, metrics,
+                new Session.SessionLimits(config.maxQueuedMessages(), config.queueQos0WhileOffline(),
+                        BrokerConfig.NEVER_EXPIRE));
+        this.sys = new SysTopicPublisher(router, metrics, tree, retained, sessions, config.nodeName(), version());
+        this.server = new MqttServer(config, metrics,
+                () -> new MqttConnection(config, router, sessions, tree, retained, metrics, subscriptionPolicy, sys));
+    }
+
+    public static String version() {
+        String version = Broker.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    @Override
+    public void start() {
+        server.start();
+        sys.start(server.group().next(), config.sysInterval());
+    }
+
+    /** Stops accepting, tells MQTT 5 clients the server is shutting down (0x8B), and closes everything. */
+    @Override
+    public void stop() {
+        sys.stop();
+        for (MqttConnection connection : sys.connectedClients().values()) {
+            connection.disconnect(ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down");
+        }
+        server.stop();
+    }
+
+    public UnsBus bus() {
+        return router;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public int tcpPort() {
+        return server.tcpPort();
+    }
+
+    public int wsPort() {
+        return server.wsPort();
+    }
+
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    public SubscriptionTree subscriptions() {
+        return tree;
+    }
+
+    public RetainedStore retained() {
+        return retained;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    /** Connected clients by client id. */
+    public Map<String, MqttConnection> connections() {
+        return sys.connectedClients();
+    }
+
+    public Optional<MqttConnection> connection(String clientId) {
+        return Optional.ofNullable(sys.connectedClients().get(clientId));
+    }
+
+    public Collection<Session> allSessions() {
+        return sessions.all();
+    }
+
+    /** Disconnects a client with 0x98 (administrative action); false if it is not connected. */
+    public boolean disconnect(String clientId) {
+        MqttConnection connection = sys.connectedClients().get(clientId);
+        if (connection == null) {
+            return false;
+        }
+        connection.disconnect(ReasonCodes.ADMINISTRATIVE_ACTION, "disconnected by an administrator");
+        return true;
+    }
+}

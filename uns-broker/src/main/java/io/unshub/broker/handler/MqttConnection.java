@@ -1,0 +1,926 @@
+package io.unshub.broker.handler;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.BinaryProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties.StringProperty;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.unshub.broker.config.BrokerConfig;
+import io.unshub.broker.metrics.BrokerMetrics;
+import io.unshub.broker.routing.RetainedStore;
+import io.unshub.broker.routing.Subscription;
+import io.unshub.broker.routing.SubscriptionTree;
+import io.unshub.broker.session.ClientChannel;
+import io.unshub.broker.session.Delivery;
+import io.unshub.broker.session.Session;
+import io.unshub.broker.session.SessionRegistry;
+import io.unshub.broker.session.WillMessage;
+import io.unshub.broker.transport.ProtocolViolation;
+import io.unshub.broker.transport.ReasonCodes;
+import io.unshub.broker.transport.Utf8;
+import io.unshub.core.bus.PublishOutcome;
+import io.unshub.core.bus.UnsBus;
+import io.unshub.core.message.MessageProperties;
+import io.unshub.core.message.Origin;
+import io.unshub.core.message.UnsMessage;
+import io.unshub.core.message.UserProperty;
+import io.unshub.core.topic.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One MQTT network connection: the protocol state machine from CONNECT to close, for MQTT 3.1, 3.1.1
+ * and 5.0. Inbound packets are handled here; outbound application messages come from the attached
+ * {@link Session} through {@link ClientChannel}.
+ *
+ * <p>Threading: one instance per channel; every field is owned by the channel's event loop.
+ */
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientChannel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+    private static final MqttMessage PINGRESP =
+            new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
+    private static final int UNLIMITED = Integer.MAX_VALUE;
+    /** Time a new connection has to send its CONNECT. */
+    private static final int CONNECT_TIMEOUT_SECONDS = 10;
+
+    private enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSED }
+
+    private final BrokerConfig config;
+    private final UnsBus bus;
+    private final SessionRegistry sessions;
+    private final SubscriptionTree tree;
+    private final RetainedStore retained;
+    private final BrokerMetrics metrics;
+    private final SubscriptionPolicy subscriptionPolicy;
+    private final ClientEvents events;
+
+    private ChannelHandlerContext ctx;
+    private State state = State.AWAITING_CONNECT;
+    private int protocolLevel;
+    private String clientId;
+    private Origin origin;
+    private String username;
+    private Session session;
+    private WillMessage will;
+    private boolean publishWillOnClose = true;
+    private long sessionExpiry;
+    private int keepAliveSeconds;
+    private int clientReceiveMaximum = 65_535;
+    private long clientMaxPacketSize = UNLIMITED;
+    private int clientTopicAliasMaximum;
+    private boolean problemInformation = true;
+    private String[] inboundAliases;
+    private HashMap<String, Integer> outboundAliases;
+    private boolean flushNeeded;
+    private long connectedAtMillis;
+    private final ArrayDeque<Object> readWhileConnecting = new ArrayDeque<>();
+    private String closeReason = "connection closed";
+
+    public MqttConnection(BrokerConfig config, UnsBus bus, SessionRegistry sessions, SubscriptionTree tree,
+                          RetainedStore retained, BrokerMetrics metrics, SubscriptionPolicy subscriptionPolicy,
+                          ClientEvents events) {
+        this.config = config;
+        this.bus = bus;
+        this.sessions = sessions;
+        this.tree = tree;
+        this.retained = retained;
+        this.metrics = metrics;
+        this.subscriptionPolicy = subscriptionPolicy;
+        this.events = events;
+    }
+
+    // ------------------------------------------------------------------ information for REST and $SYS
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    /** "3.1", "3.1.1" or "5.0". */
+    public String protocolVersion() {
+        return switch (protocolLevel) {
+            case 3 -> "3.1";
+            case 4 -> "3.1.1";
+            case 5 -> "5.0";
+            default -> "unknown";
+        };
+    }
+
+    public SocketAddress remoteAddress() {
+        return ctx == null ? null : ctx.channel().remoteAddress();
+    }
+
+    public String remoteHost() {
+        SocketAddress address = remoteAddress();
+        return address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort()
+                : String.valueOf(address);
+    }
+
+    public int keepAliveSeconds() {
+        return keepAliveSeconds;
+    }
+
+    public long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public long sessionExpirySeconds() {
+        return sessionExpiry;
+    }
+
+    public Channel channel() {
+        return ctx.channel();
+    }
+
+    // ------------------------------------------------------------------ pipeline events
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        metrics.connectionOpened();
+        ctx.pipeline().addBefore(ctx.name(), "idle", new IdleStateHandler(CONNECT_TIMEOUT_SECONDS, 0, 0));
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (state == State.CONNECTING) {
+            readWhileConnecting.add(msg); // processed in order once the session is attached
+            return;
+        }
+        try {
+            handle(msg);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushNeeded) {
+            flushNeeded = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (state == State.AWAITING_CONNECT) {
+                closeReason = "no CONNECT within " + CONNECT_TIMEOUT_SECONDS + "s";
+                ctx.close();
+            } else {
+                disconnect(ReasonCodes.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof java.io.IOException)) {
+            LOG.warn("Closing connection of client {} after an unexpected error", clientId, cause);
+        }
+        closeReason = "error: " + cause.getClass().getSimpleName();
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        metrics.connectionClosed();
+        for (Object pendingRead : readWhileConnecting) {
+            ReferenceCountUtil.release(pendingRead);
+        }
+        readWhileConnecting.clear();
+        State previous = state;
+        state = State.CLOSED;
+        if (previous == State.CONNECTED && session != null) {
+            sessions.disconnected(session, this, publishWillOnClose ? will : null);
+            events.disconnected(this, closeReason);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    // ------------------------------------------------------------------ inbound dispatch
+
+    private void handle(Object msg) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (msg instanceof ProtocolViolation violation) {
+            onViolation(violation);
+            return;
+        }
+        MqttMessage message = (MqttMessage) msg;
+        if (message.decoderResult().isFailure()) {
+            onDecoderFailure(message.decoderResult().cause());
+            return;
+        }
+        MqttMessageType type = message.fixedHeader().messageType();
+        if (state == State.AWAITING_CONNECT) {
+            if (type == MqttMessageType.CONNECT) {
+                onConnect((MqttConnectMessage) message);
+            } else {
+                ctx.close(); // [MQTT-3.1.0-1]
+            }
+            return;
+        }
+        switch (type) {
+            case PUBLISH -> onPublish((MqttPublishMessage) message);
+            case PUBACK -> onPubAck(packetId(message));
+            case PUBREC -> onPubRec(message);
+            case PUBREL -> onPubRel(packetId(message));
+            case PUBCOMP -> onPubAck(packetId(message));
+            case SUBSCRIBE -> onSubscribe((MqttSubscribeMessage) message);
+            case UNSUBSCRIBE -> onUnsubscribe((MqttUnsubscribeMessage) message);
+            case PINGREQ -> {
+                ctx.write(PINGRESP, ctx.voidPromise());
+                flushNeeded = true;
+            }
+            case DISCONNECT -> onDisconnect(message);
+            case CONNECT -> protocolError(ReasonCodes.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2]");
+            case AUTH -> protocolError(ReasonCodes.PROTOCOL_ERROR, "AUTH without an authentication method");
+            default -> protocolError(ReasonCodes.PROTOCOL_ERROR, "unexpected " + type);
+        }
+    }
+
+    private static int packetId(MqttMessage message) {
+        return ((MqttMessageIdVariableHeader) message.variableHeader()).messageId();
+    }
+
+    private void onViolation(ProtocolViolation violation) {
+        metrics.packetRejected(violation.reasonCode());
+        LOG.debug("Client {} at {} sent a bad packet: {}", clientId, remoteHost(), violation.detail());
+        closeReason = violation.detail();
+        if (violation.silent()) {
+            ctx.close();
+        } else if (state == State.AWAITING_CONNECT) {
+            refuseConnect(violation.reasonCode(), violation.detail());
+        } else {
+            disconnect(violation.reasonCode(), violation.detail());
+        }
+    }
+
+    private void onDecoderFailure(Throwable cause) {
+        int code;
+        if (cause instanceof TooLongFrameException) {
+            code = ReasonCodes.PACKET_TOO_LARGE;
+        } else if (cause instanceof MqttUnacceptableProtocolVersionException) {
+            code = ReasonCodes.UNSUPPORTED_PROTOCOL_VERSION;
+        } else if (cause instanceof MqttIdentifierRejectedException) {
+            code = ReasonCodes.CLIENT_IDENTIFIER_NOT_VALID;
+        } else {
+            code = ReasonCodes.MALFORMED_PACKET;
+        }
+        onViolation(new ProtocolViolation(code, String.valueOf(cause.getMessage()), state == State.AWAITING_CONNECT, false));
+    }
+
+    // ------------------------------------------------------------------ CONNECT
+
+    private void onConnect(MqttConnectMessage connect) {
+        MqttConnectVariableHeader header = connect.variableHeader();
+        MqttConnectPayload payload = connect.payload();
+        protocolLevel = header.version();
+        boolean v5 = protocolLevel == 5;
+        MqttProperties properties = header.properties();
+        if (v5 && MqttProperties5.string(properties, MqttPropertyType.AUTHENTICATION_METHOD) != null) {
+            refuseConnect(ReasonCodes.BAD_AUTHENTICATION_METHOD, "enhanced authentication is not supported");
+            return;
+        }
+        if (v5 && config.serverReference().isPresent()) {
+            refuseConnect(config.serverMovedPermanently() ? ReasonCodes.SERVER_MOVED : ReasonCodes.USE_ANOTHER_SERVER,
+                    "redirected to " + config.serverReference().get());
+            return;
+        }
+        boolean cleanStart = header.isCleanSession();
+        String requestedId = payload.clientIdentifier() == null ? "" : payload.clientIdentifier();
+        boolean assigned = false;
+        if (requestedId.isEmpty()) {
+            // 3.1 requires an id; 3.1.1 allows none only with a clean session [MQTT-3.1.3-7], [MQTT-3.1.3-8].
+            if (!config.allowEmptyClientId() || protocolLevel == 3 || (protocolLevel == 4 && !cleanStart)) {
+                refuseConnect(ReasonCodes.CLIENT_IDENTIFIER_NOT_VALID, "empty client identifier");
+                return;
+            }
+            requestedId = "uns-" + UUID.randomUUID();
+            assigned = true;
+        }
+        if (requestedId.length() > config.maxClientIdLength()) {
+            refuseConnect(ReasonCodes.CLIENT_IDENTIFIER_NOT_VALID,
+                    "client identifier longer than " + config.maxClientIdLength() + " characters");
+            return;
+        }
+        clientId = requestedId;
+        origin = Origin.client(clientId);
+        username = payload.userName();
+
+        keepAliveSeconds = header.keepAliveTimeSeconds();
+        boolean keepAliveChanged = false;
+        if (v5 && config.maxKeepAliveSeconds() > 0
+                && (keepAliveSeconds == 0 || keepAliveSeconds > config.maxKeepAliveSeconds())) {
+            keepAliveSeconds = config.maxKeepAliveSeconds();
+            keepAliveChanged = true;
+        }
+
+        long requestedExpiry = v5 ? MqttProperties5.unsignedInt(properties, MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0)
+                : (cleanStart ? 0 : BrokerConfig.NEVER_EXPIRE);
+        sessionExpiry = Math.min(requestedExpiry, config.maxSessionExpirySeconds());
+        if (v5) {
+            clientReceiveMaximum = MqttProperties5.intOr(properties, MqttPropertyType.RECEIVE_MAXIMUM, 65_535);
+            long maxPacket = MqttProperties5.unsignedInt(properties, MqttPropertyType.MAXIMUM_PACKET_SIZE, UNLIMITED);
+            clientMaxPacketSize = Math.min(maxPacket, UNLIMITED);
+            clientTopicAliasMaximum = MqttProperties5.intOr(properties, MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0);
+            problemInformation = MqttProperties5.intOr(properties, MqttPropertyType.REQUEST_PROBLEM_INFORMATION, 1) == 1;
+            if (config.topicAliasMaximum() > 0) {
+                inboundAliases = new String[config.topicAliasMaximum() + 1];
+            }
+            if (clientTopicAliasMaximum > 0) {
+                outboundAliases = new HashMap<>();
+            }
+        }
+
+        if (header.isWillFlag()) {
+            String willTopic = payload.willTopic();
+            String problem = Topics.validateTopicName(willTopic);
+            if (problem != null) {
+                refuseConnect(ReasonCodes.TOPIC_NAME_INVALID, "will topic: " + problem);
+                return;
+            }
+            MessageProperties willProperties = v5 ? MqttProperties5.toMessageProperties(payload.willProperties())
+                    : MessageProperties.NONE;
+            byte[] willPayload = payload.willMessageInBytes();
+            if (willProperties.utf8Payload() && !Utf8.isWellFormed(willPayload)) {
+                refuseConnect(ReasonCodes.PAYLOAD_FORMAT_INVALID, "will payload is not UTF-8 [MQTT-3.1.3-?]");
+                return;
+            }
+            long willDelay = v5 ? MqttProperties5.unsignedInt(payload.willProperties(),
+                    MqttPropertyType.WILL_DELAY_INTERVAL, 0) : 0;
+            will = new WillMessage(UnsMessage.of(willTopic, willPayload, header.willQos(), header.isWillRetain(),
+                    willProperties, Origin.will(clientId)), willDelay);
+        }
+
+        state = State.CONNECTING;
+        boolean assignedId = assigned;
+        boolean announceKeepAlive = keepAliveChanged;
+        long requested = requestedExpiry;
+        sessions.connect(clientId, cleanStart, sessionExpiry, ctx.channel().eventLoop(), this,
+                (attached, present) -> onSessionAttached(attached, present, assignedId, announceKeepAlive, requested));
+    }
+
+    private void onSessionAttached(Session attached, boolean present, boolean assignedId, boolean announceKeepAlive,
+                                   long requestedExpiry) {
+        session = attached;
+        MqttProperties properties = MqttProperties.NO_PROPERTIES;
+        if (protocolLevel == 5) {
+            properties = new MqttProperties();
+            if (config.receiveMaximum() != 65_535) {
+                properties.add(new IntegerProperty(MqttPropertyType.RECEIVE_MAXIMUM.value(), config.receiveMaximum()));
+            }
+            properties.add(new IntegerProperty(MqttPropertyType.MAXIMUM_PACKET_SIZE.value(), config.maxPacketSize()));
+            properties.add(new IntegerProperty(MqttPropertyType.TOPIC_ALIAS_MAXIMUM.value(), config.topicAliasMaximum()));
+            if (assignedId) {
+                properties.add(new StringProperty(MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER.value(), clientId));
+            }
+            if (announceKeepAlive) {
+                properties.add(new IntegerProperty(MqttPropertyType.SERVER_KEEP_ALIVE.value(), keepAliveSeconds));
+            }
+            if (sessionExpiry != requestedExpiry) {
+                properties.add(new IntegerProperty(MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), (int) sessionExpiry));
+            }
+        }
+        MqttConnAckMessage connAck = MqttMessageBuilders.connAck()
+                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
+                .sessionPresent(present)
+                .properties(properties)
+                .build();
+        ctx.write(connAck, ctx.voidPromise());
+        state = State.CONNECTED;
+        connectedAtMillis = System.currentTimeMillis();
+        ctx.pipeline().remove("idle");
+        if (keepAliveSeconds > 0) {
+            // 1.5 times the keep alive without any packet ends the connection [MQTT-3.1.2-22 / MQTT-3.1.2-24].
+            ctx.pipeline().addBefore(ctx.name(), "idle",
+                    new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+        }
+        events.connected(this);
+        if (!ctx.channel().isActive()) {
+            // Closed while the session was being prepared: detach right after the attach that follows.
+            ctx.channel().eventLoop().execute(() -> {
+                state = State.CLOSED;
+                sessions.disconnected(attached, this, will);
+                events.disconnected(this, closeReason);
+            });
+            return;
+        }
+        ctx.channel().eventLoop().execute(this::processReadWhileConnecting);
+    }
+
+    private void processReadWhileConnecting() {
+        while (!readWhileConnecting.isEmpty() && state == State.CONNECTED) {
+            Object msg = readWhileConnecting.poll();
+            try {
+                handle(msg);
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+        if (flushNeeded) {
+            flushNeeded = false;
+            ctx.flush();
+        }
+    }
+
+    private void refuseConnect(int reasonCode, String reason) {
+        closeReason = reason;
+        metrics.packetRejected(reasonCode);
+        int code = protocolLevel == 5 ? reasonCode : ReasonCodes.toV3ConnackCode(reasonCode);
+        MqttProperties properties = MqttProperties.NO_PROPERTIES;
+        if (protocolLevel == 5) {
+            properties = new MqttProperties();
+            if (config.serverReference().isPresent()
+                    && (reasonCode == ReasonCodes.USE_ANOTHER_SERVER || reasonCode == ReasonCodes.SERVER_MOVED)) {
+                properties.add(new StringProperty(MqttPropertyType.SERVER_REFERENCE.value(), config.serverReference().get()));
+            }
+            properties.add(new StringProperty(MqttPropertyType.REASON_STRING.value(), reason));
+        }
+        state = State.CLOSED;
+        if (protocolLevel == 0) {
+            ctx.close(); // we do not know which CONNACK format the client reads
+            return;
+        }
+        MqttConnAckMessage connAck = MqttMessageBuilders.connAck()
+                .returnCode(MqttConnectReturnCode.valueOf((byte) code))
+                .sessionPresent(false)
+                .properties(properties)
+                .build();
+        ctx.writeAndFlush(connAck).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ------------------------------------------------------------------ PUBLISH from the client
+
+    private void onPublish(MqttPublishMessage publish) {
+        MqttFixedHeader fixed = publish.fixedHeader();
+        MqttPublishVariableHeader header = publish.variableHeader();
+        int qos = fixed.qosLevel().value();
+        int packetId = header.packetId();
+        String topic = header.topicName();
+        boolean v5 = protocolLevel == 5;
+        MqttProperties properties = v5 ? header.properties() : MqttProperties.NO_PROPERTIES;
+
+        if (v5) {
+            Integer alias = MqttProperties5.integer(properties, MqttPropertyType.TOPIC_ALIAS);
+            if (alias != null) {
+                if (inboundAliases == null || alias <= 0 || alias >= inboundAliases.length) {
+                    protocolError(ReasonCodes.TOPIC_ALIAS_INVALID, "topic alias " + alias + " is not between 1 and "
+                            + config.topicAliasMaximum() + " [MQTT-3.3.2-9], [MQTT-3.3.2-10]");
+                    return;
+                }
+                if (topic.isEmpty()) {
+                    topic = inboundAliases[alias];
+                    if (topic == null) {
+                        protocolError(ReasonCodes.PROTOCOL_ERROR, "topic alias " + alias + " was never set");
+                        return;
+                    }
+                } else {
+                    inboundAliases[alias] = topic;
+                }
+            }
+        }
+        if (topic.isEmpty()) {
+            protocolError(ReasonCodes.PROTOCOL_ERROR, "empty topic without a topic alias [MQTT-3.3.2-1]");
+            return;
+        }
+        if (qos == 2 && session.isAwaitingPubRel(packetId)) {
+            // A resend of a QoS 2 message we already own: acknowledge again, deliver nothing [MQTT-4.3.3-10].
+            writePubReply(MqttMessageType.PUBREC, packetId, ReasonCodes.SUCCESS, null);
+            return;
+        }
+        if (qos == 2 && session.inboundQos2Count() >= config.receiveMaximum()) {
+            protocolError(ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
+                    "more than " + config.receiveMaximum() + " unacknowledged QoS 2 publishes [MQTT-3.3.4-9]");
+            return;
+        }
+        byte[] payload = ByteBufUtil.getBytes(publish.payload());
+        MessageProperties messageProperties = v5 ? MqttProperties5.toMessageProperties(properties) : MessageProperties.NONE;
+        metrics.messageIn(qos);
+        if (messageProperties.utf8Payload() && !Utf8.isWellFormed(payload)) {
+            rejectPublish(qos, packetId, ReasonCodes.PAYLOAD_FORMAT_INVALID,
+                    "payload format indicator is 1 but the payload is not UTF-8 [MQTT-3.3.2-?]");
+            return;
+        }
+        long now = System.currentTimeMillis();
+        UnsMessage message = new UnsMessage(topic, payload, qos, fixed.isRetain(), messageProperties, origin, now,
+                System.nanoTime());
+        PublishOutcome outcome = bus.publish(message);
+        if (outcome instanceof PublishOutcome.Rejected rejected) {
+            rejectPublish(qos, packetId, rejected.reasonCode(), rejected.reason());
+            return;
+        }
+        int code = ((PublishOutcome.Routed) outcome).subscribers() == 0 && v5 ? ReasonCodes.NO_MATCHING_SUBSCRIBERS
+                : ReasonCodes.SUCCESS;
+        if (qos == 1) {
+            writePubReply(MqttMessageType.PUBACK, packetId, code, null);
+        } else if (qos == 2) {
+            session.beginInboundQos2(packetId);
+            writePubReply(MqttMessageType.PUBREC, packetId, code, null);
+        }
+    }
+
+    private void rejectPublish(int qos, int packetId, int reasonCode, String reason) {
+        metrics.publishRejected();
+        if (protocolLevel < 5) {
+            // MQTT 3.1.1 has no negative acknowledgement: acknowledge and drop.
+            if (qos == 1) {
+                writePubReply(MqttMessageType.PUBACK, packetId, ReasonCodes.SUCCESS, null);
+            } else if (qos == 2) {
+                session.beginInboundQos2(packetId);
+                writePubReply(MqttMessageType.PUBREC, packetId, ReasonCodes.SUCCESS, null);
+            }
+            return;
+        }
+        if (qos == 0) {
+            disconnect(reasonCode, reason);
+        } else {
+            writePubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId, reasonCode, reason);
+        }
+    }
+
+    private void onPubRel(int packetId) {
+        boolean known = session.releaseInboundQos2(packetId);
+        int code = known || protocolLevel < 5 ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
+        writePubReply(MqttMessageType.PUBCOMP, packetId, code, null);
+    }
+
+    // ------------------------------------------------------------------ acknowledgements of our PUBLISHes
+
+    private void onPubAck(int packetId) {
+        session.completed(packetId);
+    }
+
+    private void onPubRec(MqttMessage message) {
+        int packetId = packetId(message);
+        boolean failed = message.variableHeader() instanceof MqttPubReplyMessageVariableHeader reply
+                && (reply.reasonCode() & 0xFF) >= 0x80;
+        boolean known = session.received(packetId, failed);
+        if (failed) {
+            return;
+        }
+        writePubReply(MqttMessageType.PUBREL, packetId,
+                known || protocolLevel < 5 ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND, null);
+    }
+
+    // ------------------------------------------------------------------ SUBSCRIBE / UNSUBSCRIBE
+
+    private void onSubscribe(MqttSubscribeMessage subscribe) {
+        int packetId = subscribe.idAndPropertiesVariableHeader().messageId();
+        boolean v5 = protocolLevel == 5;
+        int subscriptionId = v5 ? MqttProperties5.intOr(subscribe.idAndPropertiesVariableHeader().properties(),
+                MqttPropertyType.SUBSCRIPTION_IDENTIFIER, 0) : 0;
+        List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions();
+        int[] codes = new int[requested.size()];
+        List<Runnable> retainedDeliveries = new ArrayList<>();
+        for (int i = 0; i < codes.length; i++) {
+            MqttTopicSubscription request = requested.get(i);
+            String filter = request.topicFilter();
+            var option = request.option();
+            if (Topics.validateFilter(filter) != null) {
+                codes[i] = v5 ? ReasonCodes.TOPIC_FILTER_INVALID : ReasonCodes.UNSPECIFIED_ERROR;
+                continue;
+            }
+            boolean shared = Topics.isShared(filter);
+            if (shared && option.isNoLocal()) {
+                protocolError(ReasonCodes.PROTOCOL_ERROR, "no local on a shared subscription [MQTT-3.8.3-4]");
+                return;
+            }
+            int refusal = subscriptionPolicy.check(clientId, filter);
+            if (refusal != 0) {
+                codes[i] = v5 ? refusal : ReasonCodes.UNSPECIFIED_ERROR;
+                continue;
+            }
+            int grantedQos = option.qos().value();
+            int retainHandling = option.retainHandling().value();
+            Subscription subscription = new Subscription(session, filter, grantedQos, v5 && option.isNoLocal(),
+                    v5 && option.isRetainAsPublished(), v5 ? retainHandling : 0, subscriptionId);
+            boolean isNew = tree.add(subscription);
+            session.subscriptions().put(filter, subscription);
+            codes[i] = grantedQos;
+            // Retained messages go out after the SUBACK [MQTT-3.3.1-9], shared subscriptions get none [MQTT-4.8.2-?].
+            if (!shared && (subscription.retainHandling() == 0 || (subscription.retainHandling() == 1 && isNew))) {
+                retainedDeliveries.add(() -> deliverRetained(subscription));
+            }
+        }
+        MqttSubAckMessage subAck = new MqttSubAckMessage(
+                new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+                new MqttSubAckPayload(codes));
+        ctx.write(subAck, ctx.voidPromise());
+        flushNeeded = true;
+        retainedDeliveries.forEach(Runnable::run);
+    }
+
+    private void deliverRetained(Subscription subscription) {
+        int[] ids = subscription.subscriptionId() == 0 ? null : new int[] {subscription.subscriptionId()};
+        for (UnsMessage message : retained.matching(subscription.filter())) {
+            if (subscription.noLocal() && clientId.equals(message.origin().clientId())) {
+                continue;
+            }
+            session.enqueue(message, Math.min(message.qos(), subscription.qos()), true, ids, null);
+        }
+    }
+
+    private void onUnsubscribe(MqttUnsubscribeMessage unsubscribe) {
+        int packetId = unsubscribe.idAndPropertiesVariableHeader().messageId();
+        List<String> filters = unsubscribe.payload().topics();
+        short[] codes = new short[filters.size()];
+        for (int i = 0; i < codes.length; i++) {
+            String filter = filters.get(i);
+            boolean removed = session.subscriptions().remove(filter) != null;
+            if (removed) {
+                tree.remove(session, filter);
+            }
+            codes[i] = (short) (removed ? ReasonCodes.SUCCESS : ReasonCodes.NO_SUBSCRIPTION_EXISTED);
+        }
+        MqttUnsubAckMessage unsubAck = new MqttUnsubAckMessage(
+                new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+                protocolLevel == 5 ? new MqttUnsubAckPayload(codes) : new MqttUnsubAckPayload());
+        ctx.write(unsubAck, ctx.voidPromise());
+        flushNeeded = true;
+    }
+
+    // ------------------------------------------------------------------ DISCONNECT
+
+    private void onDisconnect(MqttMessage disconnect) {
+        int reason = ReasonCodes.SUCCESS;
+        if (protocolLevel == 5 && disconnect.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
+            reason = header.reasonCode() & 0xFF;
+            long newExpiry = MqttProperties5.unsignedInt(header.properties(), MqttPropertyType.SESSION_EXPIRY_INTERVAL, -1);
+            if (newExpiry >= 0) {
+                if (sessionExpiry == 0 && newExpiry != 0) {
+                    protocolError(ReasonCodes.PROTOCOL_ERROR,
+                            "session expiry set on DISCONNECT after 0 on CONNECT [MQTT-3.14.2-2]");
+                    return;
+                }
+                sessionExpiry = Math.min(newExpiry, config.maxSessionExpirySeconds());
+                session.updateExpiry(sessionExpiry);
+            }
+        }
+        // A normal DISCONNECT discards the will [MQTT-3.14.4-3]; 0x04 asks for it to be published.
+        publishWillOnClose = reason == ReasonCodes.DISCONNECT_WITH_WILL;
+        closeReason = reason == ReasonCodes.SUCCESS ? "client disconnected" : "client disconnected with 0x"
+                + Integer.toHexString(reason);
+        ctx.close();
+    }
+
+    private void protocolError(int reasonCode, String reason) {
+        metrics.packetRejected(reasonCode);
+        disconnect(reasonCode, reason);
+    }
+
+    // ------------------------------------------------------------------ ClientChannel
+
+    @Override
+    public void disconnect(int reasonCode, String reason) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> disconnect(reasonCode, reason));
+            return;
+        }
+        if (state == State.CLOSED || !ctx.channel().isActive()) {
+            return;
+        }
+        closeReason = reason;
+        if (protocolLevel == 5 && state == State.CONNECTED) {
+            MqttProperties properties = MqttProperties.NO_PROPERTIES;
+            if (problemInformation && reason != null) {
+                properties = new MqttProperties();
+                properties.add(new StringProperty(MqttPropertyType.REASON_STRING.value(), reason));
+            }
+            MqttMessage disconnect = MqttMessageBuilders.disconnect()
+                    .reasonCode((byte) reasonCode)
+                    .properties(properties)
+                    .build();
+            ctx.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.flush();
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void takenOver() {
+        // Runs on this connection's loop (the session's home). The new connection continues the session,
+        // so only a will without delay goes out now [MQTT-3.1.3-9].
+        if (will != null && will.delaySeconds() == 0) {
+            sessions.publishWill(clientId, will);
+        }
+        publishWillOnClose = false;
+        disconnect(ReasonCodes.SESSION_TAKEN_OVER, "session taken over by a new connection");
+        State previous = state;
+        state = State.CLOSED;
+        if (previous == State.CONNECTED) {
+            events.disconnected(this, "session taken over");
+        }
+    }
+
+    @Override
+    public boolean writePublish(Delivery delivery, int packetId, boolean dup) {
+        UnsMessage message = delivery.message();
+        String topic = message.topic();
+        int qos = delivery.qos();
+        MqttProperties properties = MqttProperties.NO_PROPERTIES;
+        int propertiesLength = 0;
+        Integer alias = null;
+        boolean newAlias = false;
+        if (protocolLevel == 5) {
+            MessageProperties mp = message.properties();
+            int[] subscriptionIds = delivery.subscriptionIds();
+            if (mp != MessageProperties.NONE || subscriptionIds != null || outboundAliases != null) {
+                properties = new MqttProperties();
+                propertiesLength = addMessageProperties(properties, message, mp);
+                if (subscriptionIds != null) {
+                    for (int id : subscriptionIds) {
+                        properties.add(new IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), id));
+                        propertiesLength += 1 + varIntLength(id);
+                    }
+                }
+                if (outboundAliases != null) {
+                    alias = outboundAliases.get(topic);
+                    if (alias == null && outboundAliases.size() < clientTopicAliasMaximum) {
+                        alias = outboundAliases.size() + 1;
+                        newAlias = true;
+                    }
+                    if (alias != null) {
+                        properties.add(new IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), alias));
+                        propertiesLength += 3;
+                    }
+                }
+            }
+        }
+        int topicBytes = (alias != null && !newAlias) ? 0 : ByteBufUtil.utf8Bytes(topic);
+        long remaining = 2L + topicBytes + (qos > 0 ? 2 : 0) + message.payload().length
+                + (protocolLevel == 5 ? varIntLength(propertiesLength) + propertiesLength : 0);
+        long packetSize = 1 + varIntLength((int) Math.min(remaining, Integer.MAX_VALUE)) + remaining;
+        if (packetSize > clientMaxPacketSize) {
+            metrics.dropped(BrokerMetrics.DropReason.TOO_LARGE_FOR_CLIENT);
+            return false;
+        }
+        if (newAlias) {
+            outboundAliases.put(topic, alias);
+        }
+        String wireTopic = (alias != null && !newAlias) ? "" : topic;
+        MqttPublishMessage publish = new MqttPublishMessage(
+                new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), delivery.retain(), 0),
+                new MqttPublishVariableHeader(wireTopic, packetId, properties),
+                Unpooled.wrappedBuffer(message.payload()));
+        ctx.write(publish, ctx.voidPromise());
+        metrics.messageOut(qos);
+        return true;
+    }
+
+    private static int addMessageProperties(MqttProperties properties, UnsMessage message, MessageProperties mp) {
+        if (mp == MessageProperties.NONE) {
+            return 0;
+        }
+        int length = 0;
+        if (mp.utf8Payload()) {
+            properties.add(new IntegerProperty(MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value(), 1));
+            length += 2;
+        }
+        if (mp.expires()) {
+            // The expiry a subscriber sees is what is left of it [MQTT-3.3.2-6].
+            long left = Math.max(1, message.remainingExpirySeconds(System.nanoTime()));
+            properties.add(new IntegerProperty(MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value(), (int) left));
+            length += 5;
+        }
+        if (mp.contentType() != null) {
+            properties.add(new StringProperty(MqttPropertyType.CONTENT_TYPE.value(), mp.contentType()));
+            length += 3 + ByteBufUtil.utf8Bytes(mp.contentType());
+        }
+        if (mp.responseTopic() != null) {
+            properties.add(new StringProperty(MqttPropertyType.RESPONSE_TOPIC.value(), mp.responseTopic()));
+            length += 3 + ByteBufUtil.utf8Bytes(mp.responseTopic());
+        }
+        if (mp.correlationData() != null) {
+            properties.add(new BinaryProperty(MqttPropertyType.CORRELATION_DATA.value(), mp.correlationData()));
+            length += 3 + mp.correlationData().length;
+        }
+        for (UserProperty user : mp.userProperties()) {
+            properties.add(new MqttProperties.UserProperty(user.name(), user.value()));
+            length += 5 + ByteBufUtil.utf8Bytes(user.name()) + ByteBufUtil.utf8Bytes(user.value());
+        }
+        return length;
+    }
+
+    private static int varIntLength(int value) {
+        if (value < 128) {
+            return 1;
+        }
+        if (value < 16_384) {
+            return 2;
+        }
+        if (value < 2_097_152) {
+            return 3;
+        }
+        return 4;
+    }
+
+    @Override
+    public void writePubRel(int packetId) {
+        writePubReply(MqttMessageType.PUBREL, packetId, ReasonCodes.SUCCESS, null);
+    }
+
+    private void writePubReply(MqttMessageType type, int packetId, int reasonCode, String reason) {
+        MqttFixedHeader fixed = new MqttFixedHeader(type, false,
+                type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE, false, 0);
+        MqttMessageIdVariableHeader header;
+        if (protocolLevel == 5) {
+            MqttProperties properties = MqttProperties.NO_PROPERTIES;
+            if (reason != null && problemInformation) {
+                properties = new MqttProperties();
+                properties.add(new StringProperty(MqttPropertyType.REASON_STRING.value(), reason));
+            }
+            header = new MqttPubReplyMessageVariableHeader(packetId, (byte) reasonCode, properties);
+        } else {
+            header = MqttMessageIdVariableHeader.from(packetId);
+        }
+        ctx.write(new MqttMessage(fixed, header), ctx.voidPromise());
+        flushNeeded = true;
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public int receiveMaximum() {
+        return clientReceiveMaximum;
+    }
+}

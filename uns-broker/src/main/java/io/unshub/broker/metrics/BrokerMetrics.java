@@ -1,0 +1,140 @@
+package io.unshub.broker.metrics;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The broker's counters. Written from every event loop with {@link LongAdder}s (no contention on the
+ * hot path), read by $SYS, REST and the hub's Prometheus binding.
+ */
+public final class BrokerMetrics {
+
+    /** Why a message did not reach a subscriber. */
+    public enum DropReason {
+        /** The session's queue was full (offline session or in-flight window exhausted). */
+        QUEUE_FULL,
+        /** A QoS 0 message for a connection whose write buffer was full. */
+        SLOW_CONSUMER,
+        /** The message expiry interval passed before delivery. */
+        EXPIRED,
+        /** Larger than the maximum packet size the client announced. */
+        TOO_LARGE_FOR_CLIENT,
+        /** A QoS 0 message for an offline session (not queued by configuration). */
+        OFFLINE_QOS0,
+        /** An in-process subscriber's queue overflowed. */
+        INTERNAL_OVERFLOW
+    }
+
+    private final long startedAtMillis = System.currentTimeMillis();
+    private final LongAdder connectionsTotal = new LongAdder();
+    private final LongAdder connectionsCurrent = new LongAdder();
+    private final LongAdder[] messagesInByQos = adders(3);
+    private final LongAdder[] messagesOutByQos = adders(3);
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder publishesRejected = new LongAdder();
+    private final LongAdder[] drops = adders(DropReason.values().length);
+    private final AtomicLongArray rejectedPacketsByReason = new AtomicLongArray(256);
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] adders = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
+    }
+
+    public void connectionOpened() {
+        connectionsTotal.increment();
+        connectionsCurrent.increment();
+    }
+
+    public void connectionClosed() {
+        connectionsCurrent.decrement();
+    }
+
+    public void messageIn(int qos) {
+        messagesInByQos[qos].increment();
+    }
+
+    public void messageOut(int qos) {
+        messagesOutByQos[qos].increment();
+    }
+
+    public void bytesIn(int n) {
+        bytesIn.add(n);
+    }
+
+    public void bytesOut(int n) {
+        bytesOut.add(n);
+    }
+
+    public void publishRejected() {
+        publishesRejected.increment();
+    }
+
+    public void dropped(DropReason reason) {
+        drops[reason.ordinal()].increment();
+    }
+
+    /** A connection closed because of a bad or illegal packet, by MQTT 5 reason code. */
+    public void packetRejected(int reasonCode) {
+        rejectedPacketsByReason.incrementAndGet(reasonCode & 0xFF);
+    }
+
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    public long connectionsTotal() {
+        return connectionsTotal.sum();
+    }
+
+    public long connectionsCurrent() {
+        return connectionsCurrent.sum();
+    }
+
+    public long messagesIn(int qos) {
+        return messagesInByQos[qos].sum();
+    }
+
+    public long messagesOut(int qos) {
+        return messagesOutByQos[qos].sum();
+    }
+
+    public long messagesIn() {
+        return messagesIn(0) + messagesIn(1) + messagesIn(2);
+    }
+
+    public long messagesOut() {
+        return messagesOut(0) + messagesOut(1) + messagesOut(2);
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    public long publishesRejected() {
+        return publishesRejected.sum();
+    }
+
+    public long droppedCount(DropReason reason) {
+        return drops[reason.ordinal()].sum();
+    }
+
+    public long droppedTotal() {
+        long total = 0;
+        for (LongAdder adder : drops) {
+            total += adder.sum();
+        }
+        return total;
+    }
+
+    public long packetsRejected(int reasonCode) {
+        return rejectedPacketsByReason.get(reasonCode & 0xFF);
+    }
+}

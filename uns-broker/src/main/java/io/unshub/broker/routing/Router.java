@@ -1,0 +1,236 @@
+package io.unshub.broker.routing;
+
+import io.unshub.broker.metrics.BrokerMetrics;
+import io.unshub.broker.session.Session;
+import io.unshub.core.bus.BoundedMailbox;
+import io.unshub.core.bus.BusSubscription;
+import io.unshub.core.bus.MessageHandler;
+import io.unshub.core.bus.PublishOutcome;
+import io.unshub.core.bus.SubscriberSpec;
+import io.unshub.core.bus.UnsBus;
+import io.unshub.core.message.UnsMessage;
+import io.unshub.core.topic.Topics;
+
+/**
+ * The publish funnel and the broker's implementation of {@link UnsBus}. Every message, from the
+ * network, a will or an in-process publisher, is validated, applied to the retained store, matched
+ * against the subscription tree and handed to each matching session or in-process mailbox.
+ *
+ * <p>Thread-safe: {@link #publish} runs on the publisher's thread (usually its event loop) and only
+ * enqueues; sessions deliver on their own event loop.
+ */
+public final class Router implements UnsBus {
+
+    private final SubscriptionTree tree;
+    private final RetainedStore retained;
+    private final BrokerMetrics metrics;
+    private final ThreadLocal<DeliveryPlan> plans = ThreadLocal.withInitial(DeliveryPlan::new);
+
+    public Router(SubscriptionTree tree, RetainedStore retained, BrokerMetrics metrics) {
+        this.tree = tree;
+        this.retained = retained;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public PublishOutcome publish(UnsMessage message) {
+        String problem = Topics.validateTopicName(message.topic());
+        if (problem != null) {
+            metrics.publishRejected();
+            return new PublishOutcome.Rejected(0x90, problem);
+        }
+        if (message.retain()) {
+            retained.apply(message);
+        }
+        DeliveryPlan plan = plans.get();
+        if (plan.busy) {
+            // Re-entered from a handler that publishes inline; use a fresh plan for the nested publish.
+            plan = new DeliveryPlan();
+        }
+        plan.busy = true;
+        try {
+            plan.begin(message);
+            tree.match(message.topic(), plan);
+            return PublishOutcome.Routed.of(plan.deliver());
+        } finally {
+            plan.reset();
+            plan.busy = false;
+        }
+    }
+
+    @Override
+    public BusSubscription subscribe(SubscriberSpec spec, MessageHandler handler) {
+        String problem = Topics.validateFilter(spec.filter());
+        if (problem != null) {
+            throw new IllegalArgumentException("invalid filter '" + spec.filter() + "': " + problem);
+        }
+        InternalSubscriber[] holder = new InternalSubscriber[1];
+        BoundedMailbox mailbox = new BoundedMailbox(spec, handler,
+                () -> tree.remove(holder[0], spec.filter()));
+        holder[0] = new InternalSubscriber(spec.name(), mailbox, metrics);
+        tree.add(new Subscription(holder[0], spec.filter(), 2, false, true, 2, 0));
+        return mailbox;
+    }
+
+    public SubscriptionTree tree() {
+        return tree;
+    }
+
+    public RetainedStore retained() {
+        return retained;
+    }
+
+    /** An in-process subscriber in the tree; delivery is an offer to its bounded mailbox. */
+    static final class InternalSubscriber implements Subscriber {
+        private final String name;
+        private final BoundedMailbox mailbox;
+        private final BrokerMetrics metrics;
+
+        InternalSubscriber(String name, BoundedMailbox mailbox, BrokerMetrics metrics) {
+            this.name = name;
+            this.mailbox = mailbox;
+            this.metrics = metrics;
+        }
+
+        @Override
+        public String subscriberId() {
+            return name;
+        }
+
+        void offer(UnsMessage message) {
+            if (!mailbox.offer(message)) {
+                metrics.dropped(BrokerMetrics.DropReason.INTERNAL_OVERFLOW);
+            }
+        }
+    }
+
+    /**
+     * Collects the matches of one publish, one entry per session: overlapping subscriptions of a session
+     * give one delivery at the highest granted QoS carrying every subscription identifier
+     * [MQTT-3.3.4-2], [MQTT-3.3.4-3]. Reused per thread so a publish allocates only its deliveries.
+     */
+    private static final class DeliveryPlan implements MatchSink {
+        boolean busy;
+        private UnsMessage message;
+        private String publisherClientId;
+        private Session[] sessions = new Session[16];
+        private int[] qos = new int[16];
+        private boolean[] retainAsPublished = new boolean[16];
+        private int[][] subscriptionIds = new int[16][];
+        /** Beyond this many sessions a publish indexes them by identity instead of scanning. */
+        private static final int LINEAR_SCAN_LIMIT = 16;
+        private final java.util.IdentityHashMap<Session, Integer> largeIndex = new java.util.IdentityHashMap<>();
+        private int count;
+        private int internalDeliveries;
+        private int sharedDeliveries;
+
+        void begin(UnsMessage m) {
+            this.message = m;
+            this.publisherClientId = m.origin().clientId();
+        }
+
+        @Override
+        public void onSubscription(Subscription subscription) {
+            Subscriber owner = subscription.owner();
+            if (owner instanceof InternalSubscriber internal) {
+                internal.offer(message);
+                internalDeliveries++;
+                return;
+            }
+            Session session = (Session) owner;
+            if (subscription.noLocal() && session.clientId().equals(publisherClientId)) {
+                return; // [MQTT-3.8.3-3]
+            }
+            int index = indexOf(session);
+            int grantedQos = Math.min(subscription.qos(), message.qos());
+            if (index < 0) {
+                index = append(session);
+                qos[index] = grantedQos;
+                retainAsPublished[index] = subscription.retainAsPublished();
+            } else {
+                qos[index] = Math.max(qos[index], grantedQos);
+                retainAsPublished[index] |= subscription.retainAsPublished();
+            }
+            int id = subscription.subscriptionId();
+            if (id != 0) {
+                int[] ids = subscriptionIds[index];
+                if (ids == null) {
+                    subscriptionIds[index] = new int[] {id};
+                } else {
+                    int[] more = java.util.Arrays.copyOf(ids, ids.length + 1);
+                    more[ids.length] = id;
+                    subscriptionIds[index] = more;
+                }
+            }
+        }
+
+        @Override
+        public void onSharedGroup(SharedGroup group) {
+            Subscription member = group.pick(s -> ((Session) s.owner()).isConnected(), null);
+            if (member == null) {
+                return;
+            }
+            Session session = (Session) member.owner();
+            int id = member.subscriptionId();
+            session.enqueue(message, Math.min(member.qos(), message.qos()),
+                    member.retainAsPublished() && message.retain(), id == 0 ? null : new int[] {id}, group);
+            sharedDeliveries++;
+        }
+
+        int deliver() {
+            for (int i = 0; i < count; i++) {
+                sessions[i].enqueue(message, qos[i], retainAsPublished[i] && message.retain(), subscriptionIds[i], null);
+            }
+            return count + internalDeliveries + sharedDeliveries;
+        }
+
+        private int indexOf(Session session) {
+            if (count > LINEAR_SCAN_LIMIT) {
+                Integer index = largeIndex.get(session);
+                return index == null ? -1 : index;
+            }
+            for (int i = 0; i < count; i++) {
+                if (sessions[i] == session) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private int append(Session session) {
+            if (count == sessions.length) {
+                int n = count * 2;
+                sessions = java.util.Arrays.copyOf(sessions, n);
+                qos = java.util.Arrays.copyOf(qos, n);
+                retainAsPublished = java.util.Arrays.copyOf(retainAsPublished, n);
+                subscriptionIds = java.util.Arrays.copyOf(subscriptionIds, n);
+            }
+            sessions[count] = session;
+            subscriptionIds[count] = null;
+            if (count == LINEAR_SCAN_LIMIT) {
+                for (int i = 0; i < count; i++) {
+                    largeIndex.put(sessions[i], i);
+                }
+            }
+            if (count >= LINEAR_SCAN_LIMIT) {
+                largeIndex.put(session, count);
+            }
+            return count++;
+        }
+
+        void reset() {
+            for (int i = 0; i < count; i++) {
+                sessions[i] = null;
+                subscriptionIds[i] = null;
+            }
+            if (count > LINEAR_SCAN_LIMIT) {
+                largeIndex.clear();
+            }
+            count = 0;
+            internalDeliveries = 0;
+            sharedDeliveries = 0;
+            message = null;
+            publisherClientId = null;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.unshub.broker.session;
+
+import io.unshub.broker.routing.SharedGroup;
+import io.unshub.core.message.UnsMessage;
+
+/**
+ * One message on its way to one session: queued, in flight (PUBLISH sent, awaiting PUBACK/PUBREC) or
+ * released (PUBREL sent, awaiting PUBCOMP). Mutable; owned by the session's home event loop once it
+ * has left the inbox.
+ */
+public final class Delivery {
+
+    enum State { QUEUED, AWAITING_ACK, AWAITING_PUBCOMP }
+
+    final UnsMessage message;
+    final int qos;
+    final boolean retain;
+    final int[] subscriptionIds;
+    /** The shared subscription this came through, or {@code null}; shared deliveries may move to another member. */
+    final SharedGroup sharedGroup;
+    int packetId;
+    State state = State.QUEUED;
+
+    public Delivery(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, SharedGroup sharedGroup) {
+        this.message = message;
+        this.qos = qos;
+        this.retain = retain;
+        this.subscriptionIds = subscriptionIds;
+        this.sharedGroup = sharedGroup;
+    }
+
+    public UnsMessage message() {
+        return message;
+    }
+
+    public int qos() {
+        return qos;
+    }
+
+    public boolean retain() {
+        return retain;
+    }
+
+    public int[] subscriptionIds() {
+        return subscriptionIds;
+    }
+}

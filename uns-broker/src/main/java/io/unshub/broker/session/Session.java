@@ -1,0 +1,482 @@
+package io.unshub.broker.session;
+
+import io.netty.channel.EventLoop;
+import io.unshub.broker.metrics.BrokerMetrics;
+import io.unshub.broker.metrics.BrokerMetrics.DropReason;
+import io.unshub.broker.routing.SharedGroup;
+import io.unshub.broker.routing.Subscriber;
+import io.unshub.broker.routing.Subscription;
+import io.unshub.core.message.UnsMessage;
+import org.jctools.queues.MpscChunkedArrayQueue;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The server side of an MQTT session: subscriptions, queued and in-flight outbound messages, inbound
+ * QoS 2 state, expiry and a pending delayed will. It outlives connections.
+ *
+ * <p>Threading: all state except the inbox is owned by the session's <em>home</em> event loop, which is
+ * the loop of the connection currently attached (or last attached). Publishers on any thread put
+ * deliveries into the bounded MPSC inbox; a work-in-progress counter schedules one drain at a time on
+ * the home loop. A connection taking the session over moves the home loop; see {@link SessionRegistry}.
+ */
+public final class Session implements Subscriber {
+
+    /** Inbox bound per session; beyond it deliveries are dropped and counted as {@link DropReason#QUEUE_FULL}. */
+    private static final int INBOX_CAPACITY = 64 * 1024;
+    private static final int DRAIN_BATCH = 1024;
+
+    private final String clientId;
+    private final SessionLimits limits;
+    private final BrokerMetrics metrics;
+    private final SessionEvents events;
+    private final MpscChunkedArrayQueue<Delivery> inbox = new MpscChunkedArrayQueue<>(64, INBOX_CAPACITY);
+    private final AtomicInteger wip = new AtomicInteger();
+    private final Runnable drainTask = this::drain;
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final long createdAtMillis = System.currentTimeMillis();
+
+    private volatile EventLoop home;
+    private volatile ClientChannel connection;
+    private volatile boolean ended;
+    private volatile int queuedCount;
+    private volatile int inflightCount;
+
+    // Owned by the home loop.
+    private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
+    private final LinkedHashMap<Integer, Delivery> inflight = new LinkedHashMap<>();
+    private final Set<Integer> awaitingPubRel = new HashSet<>();
+    private int nextPacketId = 1;
+    private long expirySeconds;
+    private ScheduledFuture<?> expiryTask;
+    private WillMessage pendingWill;
+    private ScheduledFuture<?> willTask;
+
+    Session(String clientId, EventLoop home, long expirySeconds, SessionLimits limits, BrokerMetrics metrics,
+            SessionEvents events) {
+        this.clientId = clientId;
+        this.home = home;
+        this.expirySeconds = expirySeconds;
+        this.limits = limits;
+        this.metrics = metrics;
+        this.events = events;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public String subscriberId() {
+        return clientId;
+    }
+
+    public boolean isConnected() {
+        return connection != null;
+    }
+
+    public boolean isEnded() {
+        return ended;
+    }
+
+    public EventLoop home() {
+        return home;
+    }
+
+    void moveHome(EventLoop newHome) {
+        this.home = newHome;
+    }
+
+    public long createdAtMillis() {
+        return createdAtMillis;
+    }
+
+    /** Queued messages (beyond the in-flight window); a snapshot readable from any thread. */
+    public int queuedCount() {
+        return queuedCount + inbox.size();
+    }
+
+    /** QoS 1/2 messages sent and not yet fully acknowledged; a snapshot readable from any thread. */
+    public int inflightCount() {
+        return inflightCount;
+    }
+
+    public Map<String, Subscription> subscriptions() {
+        return subscriptions;
+    }
+
+    public long expirySeconds() {
+        return expirySeconds;
+    }
+
+    // ---------------------------------------------------------------- any thread
+
+    /** Hands a message to this session. Never blocks; drops (and counts) when the inbox is full. */
+    public void enqueue(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, SharedGroup group) {
+        if (ended) {
+            return;
+        }
+        if (!inbox.offer(new Delivery(message, qos, retain, subscriptionIds, group))) {
+            metrics.dropped(DropReason.QUEUE_FULL);
+            return;
+        }
+        if (wip.getAndIncrement() == 0) {
+            home.execute(drainTask);
+        }
+    }
+
+    // ---------------------------------------------------------------- home loop only
+
+    private void drain() {
+        EventLoop loop = home;
+        if (!loop.inEventLoop()) {
+            loop.execute(drainTask); // the session moved while this drain was queued
+            return;
+        }
+        int missed = wip.get();
+        boolean wrote = false;
+        while (true) {
+            for (int i = 0; i < DRAIN_BATCH; i++) {
+                Delivery delivery = inbox.poll();
+                if (delivery == null) {
+                    break;
+                }
+                wrote |= accept(delivery);
+            }
+            if (!inbox.isEmpty()) {
+                if (wrote) {
+                    connectionFlush();
+                }
+                loop.execute(drainTask); // yield to other channels on this loop, keep ownership of wip
+                return;
+            }
+            missed = wip.addAndGet(-missed);
+            if (missed == 0) {
+                break;
+            }
+        }
+        if (wrote) {
+            connectionFlush();
+        }
+        updateCounts();
+    }
+
+    /** Returns true if something was written to the connection. */
+    private boolean accept(Delivery delivery) {
+        if (ended) {
+            return false;
+        }
+        if (delivery.message.isExpired(System.nanoTime())) {
+            metrics.dropped(DropReason.EXPIRED);
+            return false;
+        }
+        ClientChannel channel = connection;
+        if (channel == null) {
+            if (delivery.qos == 0 && !limits.queueQos0WhileOffline()) {
+                metrics.dropped(DropReason.OFFLINE_QOS0);
+                return false;
+            }
+            queue(delivery);
+            return false;
+        }
+        if (delivery.qos == 0) {
+            if (!channel.isWritable()) {
+                metrics.dropped(DropReason.SLOW_CONSUMER);
+                return false;
+            }
+            return channel.writePublish(delivery, 0, false);
+        }
+        if (pending.isEmpty() && inflight.size() < channel.receiveMaximum()) {
+            return send(channel, delivery);
+        }
+        queue(delivery);
+        return false;
+    }
+
+    private void queue(Delivery delivery) {
+        if (pending.size() >= limits.maxQueuedMessages()) {
+            metrics.dropped(DropReason.QUEUE_FULL);
+            return;
+        }
+        pending.add(delivery);
+    }
+
+    private boolean send(ClientChannel channel, Delivery delivery) {
+        int packetId = allocatePacketId();
+        if (!channel.writePublish(delivery, packetId, false)) {
+            return false; // too large for the client: discarded as if delivered [MQTT-3.1.2-25]
+        }
+        delivery.packetId = packetId;
+        delivery.state = Delivery.State.AWAITING_ACK;
+        inflight.put(packetId, delivery);
+        return true;
+    }
+
+    private int allocatePacketId() {
+        for (int attempts = 0; attempts < 65_535; attempts++) {
+            int id = nextPacketId;
+            nextPacketId = id == 65_535 ? 1 : id + 1;
+            if (!inflight.containsKey(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no free packet identifier"); // cannot happen: receive maximum <= 65535
+    }
+
+    /** Moves queued messages into the in-flight window while the client's receive maximum allows. */
+    private boolean pump() {
+        ClientChannel channel = connection;
+        boolean wrote = false;
+        while (channel != null && !pending.isEmpty()) {
+            Delivery next = pending.peek();
+            if (next.qos > 0 && inflight.size() >= channel.receiveMaximum()) {
+                break;
+            }
+            pending.poll();
+            if (next.message.isExpired(System.nanoTime())) {
+                metrics.dropped(DropReason.EXPIRED);
+                continue;
+            }
+            wrote |= next.qos == 0 ? channel.writePublish(next, 0, false) : send(channel, next);
+        }
+        return wrote;
+    }
+
+    /** Attaches a connection (on its loop, now the home loop) and resends what was in flight [MQTT-4.4.0-1]. */
+    void attach(ClientChannel channel) {
+        assert home.inEventLoop();
+        cancelExpiry();
+        if (willTask != null) {
+            willTask.cancel(false); // reconnected before the will delay passed [MQTT-3.1.3-9]
+            willTask = null;
+            pendingWill = null;
+        }
+        connection = channel;
+        for (Delivery delivery : inflight.values()) {
+            if (delivery.state == Delivery.State.AWAITING_PUBCOMP) {
+                channel.writePubRel(delivery.packetId);
+            } else {
+                channel.writePublish(delivery, delivery.packetId, true);
+            }
+        }
+        pump();
+        channel.flush();
+        updateCounts();
+        if (!inbox.isEmpty() && wip.getAndIncrement() == 0) {
+            home.execute(drainTask);
+        }
+    }
+
+    /** PUBACK or PUBCOMP from the client: the message is done. */
+    public void completed(int packetId) {
+        Delivery done = inflight.remove(packetId);
+        if (done != null && pump()) {
+            connectionFlush();
+        }
+        updateCounts();
+    }
+
+    /**
+     * PUBREC from the client. Returns false if the packet id is unknown (answer PUBREL with 0x92).
+     * A failure reason code ends the exchange [MQTT-4.3.3-?].
+     */
+    public boolean received(int packetId, boolean failed) {
+        Delivery delivery = inflight.get(packetId);
+        if (delivery == null) {
+            return false;
+        }
+        if (failed) {
+            completed(packetId);
+            return true;
+        }
+        delivery.state = Delivery.State.AWAITING_PUBCOMP;
+        return true;
+    }
+
+    /** Inbound QoS 2: records a packet id until PUBREL; false if it was already recorded (a duplicate). */
+    public boolean beginInboundQos2(int packetId) {
+        return awaitingPubRel.add(packetId);
+    }
+
+    public boolean isAwaitingPubRel(int packetId) {
+        return awaitingPubRel.contains(packetId);
+    }
+
+    /** Inbound QoS 2 PUBREL: returns false if the packet id was unknown. */
+    public boolean releaseInboundQos2(int packetId) {
+        return awaitingPubRel.remove(packetId);
+    }
+
+    public int inboundQos2Count() {
+        return awaitingPubRel.size();
+    }
+
+    /** Current connection, or null. */
+    public ClientChannel connection() {
+        return connection;
+    }
+
+    /**
+     * The attached connection went away. With session expiry 0 the session ends now; otherwise it
+     * waits for a reconnect until the expiry interval passes [MQTT-4.1.0-2].
+     */
+    void detach(ClientChannel channel, WillMessage will) {
+        assert home.inEventLoop();
+        if (connection != channel) {
+            return; // already taken over by a newer connection
+        }
+        connection = null;
+        redistributeShared();
+        if (expirySeconds == 0) {
+            if (will != null) {
+                events.publishWill(clientId, will);
+            }
+            events.sessionEnded(this);
+            return;
+        }
+        if (will != null) {
+            long delay = Math.min(will.delaySeconds(), expirySeconds);
+            if (delay == 0) {
+                events.publishWill(clientId, will);
+            } else {
+                pendingWill = will;
+                willTask = home.schedule(this::publishPendingWill, delay, TimeUnit.SECONDS);
+            }
+        }
+        if (expirySeconds != limits.neverExpire()) {
+            expiryTask = home.schedule(this::expire, expirySeconds, TimeUnit.SECONDS);
+        }
+        updateCounts();
+    }
+
+    /** The current connection was kicked by a newer one; its will was handled by the connection itself. */
+    void detachForTakeover(ClientChannel channel) {
+        assert home.inEventLoop();
+        if (connection == channel) {
+            connection = null;
+        }
+    }
+
+    private void publishPendingWill() {
+        WillMessage will = pendingWill;
+        pendingWill = null;
+        willTask = null;
+        if (will != null && connection == null) {
+            events.publishWill(clientId, will);
+        }
+    }
+
+    private void expire() {
+        expiryTask = null;
+        if (connection == null && !ended) {
+            events.sessionEnded(this);
+        }
+    }
+
+    /** Ends the session: its pending will goes out now, its subscriptions and messages are released. */
+    void end() {
+        assert home.inEventLoop();
+        if (ended) {
+            return;
+        }
+        redistributeShared();
+        ended = true;
+        cancelExpiry();
+        if (willTask != null) {
+            willTask.cancel(false);
+            willTask = null;
+        }
+        if (pendingWill != null) {
+            WillMessage will = pendingWill;
+            pendingWill = null;
+            events.publishWill(clientId, will);
+        }
+        pending.clear();
+        inflight.clear();
+        awaitingPubRel.clear();
+        inbox.clear();
+        updateCounts();
+    }
+
+    /**
+     * Hands shared-subscription messages this session has not completed to another member of their
+     * group, so a disconnecting consumer does not hold them back.
+     */
+    private void redistributeShared() {
+        List<Delivery> moved = new ArrayList<>();
+        for (Iterator<Delivery> it = inflight.values().iterator(); it.hasNext(); ) {
+            Delivery delivery = it.next();
+            if (delivery.sharedGroup != null && delivery.state == Delivery.State.AWAITING_ACK) {
+                it.remove();
+                moved.add(delivery);
+            }
+        }
+        for (Iterator<Delivery> it = pending.iterator(); it.hasNext(); ) {
+            Delivery delivery = it.next();
+            if (delivery.sharedGroup != null) {
+                it.remove();
+                moved.add(delivery);
+            }
+        }
+        for (Delivery delivery : moved) {
+            Subscription other = delivery.sharedGroup.pick(s -> ((Session) s.owner()).isConnected(), this);
+            if (other != null) {
+                ((Session) other.owner()).enqueue(delivery.message, Math.min(other.qos(), delivery.message.qos()),
+                        delivery.retain, other.subscriptionId() == 0 ? null : new int[] {other.subscriptionId()},
+                        delivery.sharedGroup);
+            } else {
+                queue(delivery); // nobody else: keep it for this member
+            }
+        }
+    }
+
+    void setExpirySeconds(long seconds) {
+        this.expirySeconds = seconds;
+    }
+
+    /** A DISCONNECT changed the session expiry interval [MQTT-3.14.2-2]; called on the home loop. */
+    public void updateExpiry(long seconds) {
+        this.expirySeconds = seconds;
+    }
+
+    private void cancelExpiry() {
+        if (expiryTask != null) {
+            expiryTask.cancel(false);
+            expiryTask = null;
+        }
+    }
+
+    private void connectionFlush() {
+        ClientChannel channel = connection;
+        if (channel != null) {
+            channel.flush();
+        }
+    }
+
+    private void updateCounts() {
+        queuedCount = pending.size();
+        inflightCount = inflight.size();
+    }
+
+    /** Limits a session applies, taken from the broker configuration. */
+    public record SessionLimits(int maxQueuedMessages, boolean queueQos0WhileOffline, long neverExpire) {
+    }
+
+    /** What the session tells the registry: wills to publish and its own end. */
+    public interface SessionEvents {
+        void publishWill(String clientId, WillMessage will);
+
+        void sessionEnded(Session session);
+    }
+}

@@ -1,0 +1,137 @@
+package io.unshub.broker.session;
+
+import io.netty.channel.EventLoop;
+import io.unshub.broker.metrics.BrokerMetrics;
+import io.unshub.broker.routing.Subscription;
+import io.unshub.broker.routing.SubscriptionTree;
+import io.unshub.core.bus.UnsBus;
+import io.unshub.core.message.Origin;
+import io.unshub.core.message.UnsMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * All sessions by client id, and the hand-over of a session between connections.
+ *
+ * <p>Thread-safe. A connect runs on the new connection's loop; the existing session is first visited
+ * on its own home loop (where its current connection is kicked and its state is stable), then moved
+ * to the new loop. Racing connects for one client id are serialized by that visit: the later one
+ * takes over from the earlier.
+ */
+public final class SessionRegistry implements Session.SessionEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+
+    private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final SubscriptionTree tree;
+    private final UnsBus bus;
+    private final BrokerMetrics metrics;
+    private final Session.SessionLimits limits;
+
+    public SessionRegistry(SubscriptionTree tree, UnsBus bus, BrokerMetrics metrics, Session.SessionLimits limits) {
+        this.tree = tree;
+        this.bus = bus;
+        this.metrics = metrics;
+        this.limits = limits;
+    }
+
+    /**
+     * Finds or creates the session for a new connection and attaches it. {@code onAttached} runs on
+     * {@code loop} with the session and whether it was resumed ("session present").
+     */
+    public void connect(String clientId, boolean cleanStart, long expirySeconds, EventLoop loop, ClientChannel channel,
+                        BiConsumer<Session, Boolean> onAttached) {
+        Session existing = sessions.get(clientId);
+        if (existing == null) {
+            Session fresh = new Session(clientId, loop, expirySeconds, limits, metrics, this);
+            if (sessions.putIfAbsent(clientId, fresh) != null) {
+                connect(clientId, cleanStart, expirySeconds, loop, channel, onAttached); // lost a race
+                return;
+            }
+            attachOnLoop(fresh, loop, channel, false, onAttached);
+            return;
+        }
+        existing.home().execute(() -> {
+            if (!existing.home().inEventLoop() || existing.isEnded() || sessions.get(clientId) != existing) {
+                loop.execute(() -> connect(clientId, cleanStart, expirySeconds, loop, channel, onAttached));
+                return;
+            }
+            ClientChannel previous = existing.connection();
+            if (previous != null) {
+                previous.takenOver(); // DISCONNECT 0x8E, its will, close [MQTT-3.1.4-3]
+                existing.detachForTakeover(previous);
+            }
+            if (cleanStart) {
+                endSession(existing);
+                Session fresh = new Session(clientId, loop, expirySeconds, limits, metrics, this);
+                sessions.put(clientId, fresh);
+                attachOnLoop(fresh, loop, channel, false, onAttached);
+            } else {
+                existing.setExpirySeconds(expirySeconds);
+                existing.moveHome(loop);
+                attachOnLoop(existing, loop, channel, true, onAttached);
+            }
+        });
+    }
+
+    private static void attachOnLoop(Session session, EventLoop loop, ClientChannel channel, boolean present,
+                                     BiConsumer<Session, Boolean> onAttached) {
+        Runnable attach = () -> {
+            onAttached.accept(session, present); // sends CONNACK before anything else
+            session.attach(channel);
+        };
+        if (loop.inEventLoop()) {
+            attach.run();
+        } else {
+            loop.execute(attach);
+        }
+    }
+
+    /** The connection closed; called on its loop. */
+    public void disconnected(Session session, ClientChannel channel, WillMessage will) {
+        EventLoop home = session.home();
+        if (home.inEventLoop()) {
+            session.detach(channel, will);
+        } else {
+            home.execute(() -> session.detach(channel, will));
+        }
+    }
+
+    @Override
+    public void publishWill(String clientId, WillMessage will) {
+        UnsMessage message = will.message();
+        bus.publish(new UnsMessage(message.topic(), message.payload(), message.qos(), message.retain(),
+                message.properties(), Origin.will(clientId), System.currentTimeMillis(), System.nanoTime()));
+    }
+
+    @Override
+    public void sessionEnded(Session session) {
+        endSession(session);
+    }
+
+    private void endSession(Session session) {
+        for (Subscription subscription : session.subscriptions().values()) {
+            tree.remove(session, subscription.filter());
+        }
+        session.subscriptions().clear();
+        session.end();
+        sessions.remove(session.clientId(), session);
+        LOG.debug("Session {} ended", session.clientId());
+    }
+
+    public Session get(String clientId) {
+        return sessions.get(clientId);
+    }
+
+    public Collection<Session> all() {
+        return sessions.values();
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+}

@@ -1,0 +1,150 @@
+package io.unshub.broker.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.unshub.broker.config.BrokerConfig;
+import io.unshub.broker.metrics.BrokerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
+
+/**
+ * The TCP and WebSocket listeners and the per-connection pipeline:
+ * bytes -> [HTTP, WebSocket] -> {@link MqttPacketGuard} -> {@code MqttDecoder} -> connection handler,
+ * with {@code MqttEncoder} on the way out. Runs on its own event loop group (epoll when available), so
+ * the broker never competes with HTTP for a loop.
+ */
+public final class MqttServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttServer.class);
+
+    private final BrokerConfig config;
+    private final ByteCounter byteCounter;
+    private final Supplier<io.netty.channel.ChannelHandler> connectionHandlers;
+    private EventLoopGroup group;
+    private Channel tcpChannel;
+    private Channel wsChannel;
+
+    public MqttServer(BrokerConfig config, BrokerMetrics metrics, Supplier<io.netty.channel.ChannelHandler> connectionHandlers) {
+        this.config = config;
+        this.byteCounter = new ByteCounter(metrics);
+        this.connectionHandlers = connectionHandlers;
+    }
+
+    /** Binds the configured listeners; throws if a port cannot be bound. */
+    public void start() {
+        boolean epoll = Epoll.isAvailable();
+        group = epoll ? new EpollEventLoopGroup(config.ioThreads()) : new NioEventLoopGroup(config.ioThreads());
+        Class<? extends ServerSocketChannel> channelClass = epoll ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+        try {
+            if (config.port() != BrokerConfig.DISABLED) {
+                tcpChannel = bind(channelClass, config.port(), false);
+            }
+            if (config.wsPort() != BrokerConfig.DISABLED) {
+                wsChannel = bind(channelClass, config.wsPort(), true);
+            }
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+        LOG.info("MQTT listening on {} (TCP {}, WebSocket {}{}), transport {}", config.host(), tcpPort(), wsPort(),
+                config.wsPath(), epoll ? "epoll" : "nio");
+    }
+
+    private Channel bind(Class<? extends ServerSocketChannel> channelClass, int port, boolean webSocket) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(channelClass)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.writeBufferHighWaterMark() / 2, config.writeBufferHighWaterMark()))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline pipeline = ch.pipeline();
+                        pipeline.addLast("bytes", byteCounter);
+                        if (webSocket) {
+                            pipeline.addLast("http", new HttpServerCodec());
+                            pipeline.addLast("http-aggregator", new HttpObjectAggregator(65_536));
+                            pipeline.addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                                    .websocketPath(config.wsPath())
+                                    .subprotocols("mqtt,mqttv3.1")
+                                    .allowExtensions(true)
+                                    .maxFramePayloadLength(config.maxPacketSize())
+                                    .checkStartsWith(false)
+                                    .build()));
+                            pipeline.addLast("ws-frames", new WebSocketFrameCodec());
+                        }
+                        pipeline.addLast("guard", new MqttPacketGuard(config.maxPacketSize()));
+                        pipeline.addLast("decoder", new MqttDecoder(config.maxPacketSize(), config.maxClientIdLength()));
+                        pipeline.addLast("encoder", MqttEncoder.INSTANCE);
+                        pipeline.addLast("mqtt", connectionHandlers.get());
+                    }
+                });
+        try {
+            return bootstrap.bind(new InetSocketAddress(config.host(), port)).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding port " + port, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot bind MQTT " + (webSocket ? "WebSocket " : "") + "listener on "
+                    + config.host() + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound TCP port (useful with port 0), or -1 when disabled. */
+    public int tcpPort() {
+        return tcpChannel == null ? -1 : ((InetSocketAddress) tcpChannel.localAddress()).getPort();
+    }
+
+    public int wsPort() {
+        return wsChannel == null ? -1 : ((InetSocketAddress) wsChannel.localAddress()).getPort();
+    }
+
+    public boolean isRunning() {
+        return (tcpChannel != null && tcpChannel.isActive()) || (wsChannel != null && wsChannel.isActive());
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /** Stops accepting and closes the listeners; connections are closed by the event loop shutdown. */
+    public void stop() {
+        if (tcpChannel != null) {
+            tcpChannel.close().syncUninterruptibly();
+            tcpChannel = null;
+        }
+        if (wsChannel != null) {
+            wsChannel.close().syncUninterruptibly();
+            wsChannel = null;
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            group = null;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.unshub.broker.transport;
+
+/**
+ * A packet that must end the connection, found by {@link MqttPacketGuard} before Netty's decoder sees
+ * it. Travels down the pipeline as a message so the connection handler answers with the right CONNACK
+ * or DISCONNECT reason code.
+ *
+ * @param reasonCode    the MQTT 5 reason code
+ * @param detail        what was wrong, for the log and the reason string
+ * @param beforeConnect the packet was the CONNECT (or came before it): answer with CONNACK, not DISCONNECT
+ * @param silent        close without answering (e.g. a first packet that is not CONNECT [MQTT-3.1.0-1])
+ */
+public record ProtocolViolation(int reasonCode, String detail, boolean beforeConnect, boolean silent) {
+}
