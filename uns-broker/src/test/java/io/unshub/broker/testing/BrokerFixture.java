@@ -1,0 +1,66 @@
+package io.unshub.broker.testing;
+
+import io.unshub.broker.Broker;
+import io.unshub.broker.config.BrokerConfig;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real broker on loopback with ephemeral ports, started before and stopped after each test.
+ * Register with {@code @RegisterExtension}; customise the configuration with {@link #configure}.
+ */
+public final class BrokerFixture implements BeforeEachCallback, AfterEachCallback {
+
+    private UnaryOperator<BrokerConfig> customizer = UnaryOperator.identity();
+    private Broker broker;
+
+    public BrokerFixture configure(UnaryOperator<BrokerConfig> customizer) {
+        this.customizer = customizer;
+        return this;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        start(customizer.apply(BrokerConfig.ephemeral().withSysInterval(Duration.ZERO)));
+    }
+
+    /** Starts (or restarts) the broker with a specific configuration. */
+    public Broker start(BrokerConfig config) {
+        stop();
+        broker = new Broker(config);
+        broker.start();
+        return broker;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        stop();
+    }
+
+    public void stop() {
+        if (broker != null) {
+            broker.stop();
+            broker = null;
+        }
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public int port() {
+        return broker.tcpPort();
+    }
+
+    public int wsPort() {
+        return broker.wsPort();
+    }
+
+    public String tcpUri() {
+        return "tcp://127.0.0.1:" + port();
+    }
+}
