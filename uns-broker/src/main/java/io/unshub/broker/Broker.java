@@ -90,6 +90,11 @@ public final class Broker implements Lifecycle {
         return server.isRunning();
     }
 
+    /** Whether every MQTT event loop runs a task within the timeout. */
+    public boolean eventLoopsRespond(long timeoutMillis) {
+        return server.loopsRespond(timeoutMillis);
+    }
+
     public BrokerMetrics metrics() {
         return metrics;
     }

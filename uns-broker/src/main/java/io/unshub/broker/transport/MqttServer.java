@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -128,6 +129,22 @@ public final class MqttServer {
         return (tcpChannel != null && tcpChannel.isActive()) || (wsChannel != null && wsChannel.isActive());
     }
 
+    /** Whether every event loop runs a no-op task within the timeout (a blocked loop would not). */
+    public boolean loopsRespond(long timeoutMillis) {
+        EventLoopGroup current = group;
+        if (current == null || current.isShuttingDown()) {
+            return false;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (io.netty.util.concurrent.EventExecutor loop : current) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !loop.submit(() -> { }).awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public EventLoopGroup group() {
         return group;
     }
@@ -143,7 +160,7 @@ public final class MqttServer {
             wsChannel = null;
         }
         if (group != null) {
-            group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             group = null;
         }
     }
