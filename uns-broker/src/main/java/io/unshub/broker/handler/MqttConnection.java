@@ -37,7 +37,9 @@ import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.unshub.broker.config.BrokerConfig;
@@ -85,6 +87,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private static final MqttMessage PINGRESP =
             new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
     private static final int UNLIMITED = Integer.MAX_VALUE;
+    /** netty-codec-mqtt's channel attribute for the protocol version its encoder uses. */
+    private static final AttributeKey<MqttVersion> MQTT_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
     /** Time a new connection has to send its CONNECT. */
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
 
@@ -318,6 +322,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (violation.silent()) {
             ctx.close();
         } else if (state == State.AWAITING_CONNECT) {
+            if (protocolLevel == 0) {
+                // The CONNECT was refused before decoding; answer in the format of the level it announced.
+                protocolLevel = violation.protocolLevel() >= 5 ? 5 : violation.protocolLevel() > 0 ? 4 : 0;
+            }
             refuseConnect(violation.reasonCode(), violation.detail());
         } else {
             disconnect(violation.reasonCode(), violation.detail());
@@ -335,7 +343,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         } else {
             code = ReasonCodes.MALFORMED_PACKET;
         }
-        onViolation(new ProtocolViolation(code, String.valueOf(cause.getMessage()), state == State.AWAITING_CONNECT, false));
+        onViolation(new ProtocolViolation(code, String.valueOf(cause.getMessage()), state == State.AWAITING_CONNECT, false,
+                protocolLevel));
     }
 
     // ------------------------------------------------------------------ CONNECT
@@ -506,10 +515,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             properties.add(new StringProperty(MqttPropertyType.REASON_STRING.value(), reason));
         }
         state = State.CLOSED;
-        if (protocolLevel == 0) {
-            ctx.close(); // we do not know which CONNACK format the client reads
+        if (protocolLevel == 0 || code == ReasonCodes.V3_NO_CONNACK) {
+            ctx.close(); // no CONNACK format the client reads, or none for this case in 3.1.1
             return;
         }
+        // The decoder sets the codec's version on a decoded CONNECT; a CONNECT refused before decoding has none.
+        ctx.channel().attr(MQTT_VERSION).setIfAbsent(protocolLevel == 5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1);
         MqttConnAckMessage connAck = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.valueOf((byte) code))
                 .sessionPresent(false)

@@ -41,6 +41,8 @@ public final class MqttPacketGuard extends ByteToMessageDecoder {
 
     private final int maxPacketSize;
     private int protocolLevel;
+    /** The level byte of the CONNECT as sent, even when unsupported, so a refusal can use the client's CONNACK format. */
+    private int announcedLevel;
     private boolean connectSeen;
     private boolean failed;
 
@@ -88,6 +90,9 @@ public final class MqttPacketGuard extends ByteToMessageDecoder {
                 failSilently(in, out, "first packet is not CONNECT [MQTT-3.1.0-1]");
                 return;
             }
+            if (type == CONNECT && !connectSeen) {
+                announcedLevel = peekProtocolLevel(in, start + headerLength, available - headerLength);
+            }
             if (packetSize > maxPacketSize) {
                 fail(in, out, ReasonCodes.PACKET_TOO_LARGE,
                         "packet of " + packetSize + " bytes exceeds the maximum packet size " + maxPacketSize);
@@ -129,13 +134,22 @@ public final class MqttPacketGuard extends ByteToMessageDecoder {
     private void fail(ByteBuf in, List<Object> out, int code, String detail) {
         failed = true;
         in.skipBytes(in.readableBytes());
-        out.add(new ProtocolViolation(code, detail, !connectSeen || protocolLevel == 0, false));
+        out.add(new ProtocolViolation(code, detail, !connectSeen || protocolLevel == 0, false, announcedLevel));
+    }
+
+    /** The protocol level byte of a CONNECT whose body starts at {@code at}, or 0 if not (yet) readable. */
+    private static int peekProtocolLevel(ByteBuf in, int at, int readable) {
+        if (readable < 2) {
+            return 0;
+        }
+        int nameLength = in.getUnsignedShort(at);
+        return readable > 2 + nameLength ? in.getUnsignedByte(at + 2 + nameLength) : 0;
     }
 
     private void failSilently(ByteBuf in, List<Object> out, String detail) {
         failed = true;
         in.skipBytes(in.readableBytes());
-        out.add(new ProtocolViolation(ReasonCodes.PROTOCOL_ERROR, detail, true, true));
+        out.add(new ProtocolViolation(ReasonCodes.PROTOCOL_ERROR, detail, true, true, 0));
     }
 
     private static String checkFixedHeaderFlags(int type, int flags) {

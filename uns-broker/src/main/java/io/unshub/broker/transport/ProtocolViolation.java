@@ -9,6 +9,8 @@ package io.unshub.broker.transport;
  * @param detail        what was wrong, for the log and the reason string
  * @param beforeConnect the packet was the CONNECT (or came before it): answer with CONNACK, not DISCONNECT
  * @param silent        close without answering (e.g. a first packet that is not CONNECT [MQTT-3.1.0-1])
+ * @param protocolLevel the protocol level the CONNECT announced, even an unsupported one; 0 if unknown
  */
-public record ProtocolViolation(int reasonCode, String detail, boolean beforeConnect, boolean silent) {
+public record ProtocolViolation(int reasonCode, String detail, boolean beforeConnect, boolean silent,
+                                int protocolLevel) {
 }

@@ -42,14 +42,18 @@ public final class ReasonCodes {
     private ReasonCodes() {
     }
 
-    /** The closest MQTT 3.1.1 CONNACK return code for an MQTT 5 CONNACK reason code. */
+    /** Answer nothing: MQTT 3.1.1 has no CONNACK code for this and closes the connection [MQTT-4.8.0-1]. */
+    public static final int V3_NO_CONNACK = -1;
+
+    /** The MQTT 3.1.1 CONNACK return code for an MQTT 5 CONNACK reason code, or {@link #V3_NO_CONNACK}. */
     public static int toV3ConnackCode(int v5Code) {
         return switch (v5Code) {
             case SUCCESS -> SUCCESS;
             case UNSUPPORTED_PROTOCOL_VERSION -> V3_UNACCEPTABLE_PROTOCOL_VERSION;
             case CLIENT_IDENTIFIER_NOT_VALID -> V3_IDENTIFIER_REJECTED;
             case NOT_AUTHORIZED, BAD_AUTHENTICATION_METHOD -> V3_NOT_AUTHORIZED;
-            default -> V3_SERVER_UNAVAILABLE;
+            case SERVER_UNAVAILABLE, SERVER_SHUTTING_DOWN, USE_ANOTHER_SERVER, SERVER_MOVED -> V3_SERVER_UNAVAILABLE;
+            default -> V3_NO_CONNACK;
         };
     }
 }
