@@ -324,7 +324,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         } else if (state == State.AWAITING_CONNECT) {
             if (protocolLevel == 0) {
                 // The CONNECT was refused before decoding; answer in the format of the level it announced.
-                protocolLevel = violation.protocolLevel() >= 5 ? 5 : violation.protocolLevel() > 0 ? 4 : 0;
+                int announced = violation.protocolLevel();
+                protocolLevel = announced == ProtocolViolation.UNKNOWN_LEVEL ? 0 : announced >= 5 ? 5 : 4;
             }
             refuseConnect(violation.reasonCode(), violation.detail());
         } else {
@@ -343,8 +344,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         } else {
             code = ReasonCodes.MALFORMED_PACKET;
         }
-        onViolation(new ProtocolViolation(code, String.valueOf(cause.getMessage()), state == State.AWAITING_CONNECT, false,
-                protocolLevel));
+        onViolation(new ProtocolViolation(code, String.valueOf(cause.getMessage()), false,
+                protocolLevel == 0 ? ProtocolViolation.UNKNOWN_LEVEL : protocolLevel));
     }
 
     // ------------------------------------------------------------------ CONNECT
@@ -421,7 +422,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     : MessageProperties.NONE;
             byte[] willPayload = payload.willMessageInBytes();
             if (willProperties.utf8Payload() && !Utf8.isWellFormed(willPayload)) {
-                refuseConnect(ReasonCodes.PAYLOAD_FORMAT_INVALID, "will payload is not UTF-8 [MQTT-3.1.3-?]");
+                refuseConnect(ReasonCodes.PAYLOAD_FORMAT_INVALID, "will payload is not UTF-8 (payload format indicator 1)");
                 return;
             }
             long willDelay = v5 ? MqttProperties5.unsignedInt(payload.willProperties(),
@@ -570,7 +571,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         if (qos == 2 && session.inboundQos2Count() >= config.receiveMaximum()) {
             protocolError(ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
-                    "more than " + config.receiveMaximum() + " unacknowledged QoS 2 publishes [MQTT-3.3.4-9]");
+                    "more than " + config.receiveMaximum() + " unacknowledged QoS 2 publishes [MQTT-3.3.4-7]");
             return;
         }
         byte[] payload = ByteBufUtil.getBytes(publish.payload());
@@ -578,7 +579,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         metrics.messageIn(qos);
         if (messageProperties.utf8Payload() && !Utf8.isWellFormed(payload)) {
             rejectPublish(qos, packetId, ReasonCodes.PAYLOAD_FORMAT_INVALID,
-                    "payload format indicator is 1 but the payload is not UTF-8 [MQTT-3.3.2-?]");
+                    "payload format indicator is 1 but the payload is not UTF-8 [MQTT-3.3.2-4]");
             return;
         }
         long now = System.currentTimeMillis();
@@ -677,7 +678,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             boolean isNew = tree.add(subscription);
             session.subscriptions().put(filter, subscription);
             codes[i] = grantedQos;
-            // Retained messages go out after the SUBACK [MQTT-3.3.1-9], shared subscriptions get none [MQTT-4.8.2-?].
+            // Retained messages go out after the SUBACK [MQTT-3.3.1-9], shared subscriptions get none (MQTT 5 section 4.8.2).
             if (!shared && (subscription.retainHandling() == 0 || (subscription.retainHandling() == 1 && isNew))) {
                 retainedDeliveries.add(() -> deliverRetained(subscription));
             }

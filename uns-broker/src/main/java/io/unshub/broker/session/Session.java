@@ -289,7 +289,7 @@ public final class Session implements Subscriber {
 
     /**
      * PUBREC from the client. Returns false if the packet id is unknown (answer PUBREL with 0x92).
-     * A failure reason code ends the exchange [MQTT-4.3.3-?].
+     * A failure reason code ends the exchange (MQTT 5 section 4.3.3).
      */
     public boolean received(int packetId, boolean failed) {
         Delivery delivery = inflight.get(packetId);

@@ -41,8 +41,11 @@ public final class MqttPacketGuard extends ByteToMessageDecoder {
 
     private final int maxPacketSize;
     private int protocolLevel;
-    /** The level byte of the CONNECT as sent, even when unsupported, so a refusal can use the client's CONNACK format. */
-    private int announcedLevel;
+    /**
+     * The level byte of the CONNECT as sent, even when unsupported, so a refusal can use the client's CONNACK
+     * format; {@link ProtocolViolation#UNKNOWN_LEVEL} when the CONNECT is too short to say.
+     */
+    private int announcedLevel = ProtocolViolation.UNKNOWN_LEVEL;
     private boolean connectSeen;
     private boolean failed;
 
@@ -80,6 +83,10 @@ public final class MqttPacketGuard extends ByteToMessageDecoder {
                 remaining += (digit & 0x7F) * multiplier;
                 multiplier <<= 7;
                 if ((digit & 0x80) == 0) {
+                    if (digit == 0 && lengthBytes > 1) {
+                        fail(in, out, ReasonCodes.MALFORMED_PACKET, "remaining length not in the fewest bytes [MQTT-1.5.5-1]");
+                        return;
+                    }
                     break;
                 }
             }
@@ -91,7 +98,7 @@ public final class MqttPacketGuard extends ByteToMessageDecoder {
                 return;
             }
             if (type == CONNECT && !connectSeen) {
-                announcedLevel = peekProtocolLevel(in, start + headerLength, available - headerLength);
+                announcedLevel = peekProtocolLevel(in, start + headerLength, Math.min(available - headerLength, remaining));
             }
             if (packetSize > maxPacketSize) {
                 fail(in, out, ReasonCodes.PACKET_TOO_LARGE,
@@ -134,22 +141,22 @@ public final class MqttPacketGuard extends ByteToMessageDecoder {
     private void fail(ByteBuf in, List<Object> out, int code, String detail) {
         failed = true;
         in.skipBytes(in.readableBytes());
-        out.add(new ProtocolViolation(code, detail, !connectSeen || protocolLevel == 0, false, announcedLevel));
+        out.add(new ProtocolViolation(code, detail, false, announcedLevel));
     }
 
-    /** The protocol level byte of a CONNECT whose body starts at {@code at}, or 0 if not (yet) readable. */
+    /** The protocol level byte of a CONNECT whose body starts at {@code at}, or UNKNOWN_LEVEL if not readable. */
     private static int peekProtocolLevel(ByteBuf in, int at, int readable) {
         if (readable < 2) {
-            return 0;
+            return ProtocolViolation.UNKNOWN_LEVEL;
         }
         int nameLength = in.getUnsignedShort(at);
-        return readable > 2 + nameLength ? in.getUnsignedByte(at + 2 + nameLength) : 0;
+        return readable > 2 + nameLength ? in.getUnsignedByte(at + 2 + nameLength) : ProtocolViolation.UNKNOWN_LEVEL;
     }
 
     private void failSilently(ByteBuf in, List<Object> out, String detail) {
         failed = true;
         in.skipBytes(in.readableBytes());
-        out.add(new ProtocolViolation(ReasonCodes.PROTOCOL_ERROR, detail, true, true, 0));
+        out.add(new ProtocolViolation(ReasonCodes.PROTOCOL_ERROR, detail, true, ProtocolViolation.UNKNOWN_LEVEL));
     }
 
     private static String checkFixedHeaderFlags(int type, int flags) {
@@ -224,7 +231,7 @@ public final class MqttPacketGuard extends ByteToMessageDecoder {
         boolean password = (flags & 0x40) != 0;
         boolean username = (flags & 0x80) != 0;
         if (willQos == 3) {
-            return malformed("will QoS 3 [MQTT-3.1.2-14]");
+            return malformed("will QoS 3 [MQTT-3.1.2-12]");
         }
         if (!will && (willQos != 0 || willRetain)) {
             return malformed("will QoS or retain set without the will flag [MQTT-3.1.2-11], [MQTT-3.1.2-13]");
@@ -427,7 +434,7 @@ public final class MqttPacketGuard extends ByteToMessageDecoder {
                     int value = in.getUnsignedShort(p.pos);
                     p.pos += 2;
                     if (value == 0 && id == 0x21) {
-                        return new Violation(ReasonCodes.PROTOCOL_ERROR, "receive maximum 0 [MQTT-3.1.2-?]");
+                        return new Violation(ReasonCodes.PROTOCOL_ERROR, "receive maximum 0 (MQTT 5 section 3.1.2.11.3)");
                     }
                     if (value == 0 && id == 0x23) {
                         return new Violation(ReasonCodes.TOPIC_ALIAS_INVALID, "topic alias 0 [MQTT-3.3.2-8]");
@@ -449,7 +456,7 @@ public final class MqttPacketGuard extends ByteToMessageDecoder {
                         return malformed("bad subscription identifier in " + where);
                     }
                     if (value == 0) {
-                        return new Violation(ReasonCodes.PROTOCOL_ERROR, "subscription identifier 0 [MQTT-3.8.2-?]");
+                        return new Violation(ReasonCodes.PROTOCOL_ERROR, "subscription identifier 0 (MQTT 5 section 3.8.2.1.2)");
                     }
                 }
                 case 0x03, 0x08, 0x15, 0x1F, 0x1C -> {
@@ -520,7 +527,7 @@ public final class MqttPacketGuard extends ByteToMessageDecoder {
             int digit = c.buf.getUnsignedByte(c.pos++);
             value += (digit & 0x7F) * multiplier;
             if ((digit & 0x80) == 0) {
-                return value;
+                return digit == 0 && i > 0 ? -1 : value; // not in the fewest bytes [MQTT-1.5.5-1]
             }
             multiplier <<= 7;
         }

@@ -7,10 +7,11 @@ package io.unshub.broker.transport;
  *
  * @param reasonCode    the MQTT 5 reason code
  * @param detail        what was wrong, for the log and the reason string
- * @param beforeConnect the packet was the CONNECT (or came before it): answer with CONNACK, not DISCONNECT
  * @param silent        close without answering (e.g. a first packet that is not CONNECT [MQTT-3.1.0-1])
- * @param protocolLevel the protocol level the CONNECT announced, even an unsupported one; 0 if unknown
+ * @param protocolLevel the protocol level the CONNECT announced, even an unsupported one, or {@link #UNKNOWN_LEVEL}
  */
-public record ProtocolViolation(int reasonCode, String detail, boolean beforeConnect, boolean silent,
-                                int protocolLevel) {
+public record ProtocolViolation(int reasonCode, String detail, boolean silent, int protocolLevel) {
+
+    /** The CONNECT did not (yet) show its protocol level. */
+    public static final int UNKNOWN_LEVEL = -1;
 }

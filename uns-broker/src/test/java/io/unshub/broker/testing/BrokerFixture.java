@@ -25,7 +25,17 @@ public final class BrokerFixture implements BeforeEachCallback, AfterEachCallbac
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        start(customizer.apply(BrokerConfig.ephemeral().withSysInterval(Duration.ZERO)));
+        start(customizer.apply(baseConfig()));
+    }
+
+    /** The configuration every test starts from: loopback, ephemeral ports, no periodic $SYS statistics. */
+    public static BrokerConfig baseConfig() {
+        return BrokerConfig.ephemeral().withSysInterval(Duration.ZERO);
+    }
+
+    /** Restarts the broker with {@link #baseConfig()} changed by {@code change} (for one test's own limits). */
+    public Broker restart(UnaryOperator<BrokerConfig> change) {
+        return start(change.apply(baseConfig()));
     }
 
     /** Starts (or restarts) the broker with a specific configuration. */

@@ -22,7 +22,17 @@ public final class NoLeaks implements BeforeAllCallback, AfterAllCallback {
     }
 
     @Override
-    public void afterAll(ExtensionContext context) throws InterruptedException {
+    public void afterAll(ExtensionContext context) {
+        assertNoLeaks(context.getDisplayName());
+    }
+
+    /**
+     * Fails if Netty reported a leaked buffer since the last {@link LeakRecorder#clear()}. For test engines that
+     * do not run JUnit Jupiter extensions (jqwik): call {@link LeakRecorder#clear()} before and this after.
+     *
+     * @param what names the tests in the failure message
+     */
+    public static void assertNoLeaks(String what) {
         for (int round = 0; round < 3; round++) {
             System.gc();
             System.runFinalization();
@@ -33,6 +43,6 @@ public final class NoLeaks implements BeforeAllCallback, AfterAllCallback {
                 heap.release();
             }
         }
-        assertThat(LeakRecorder.leaks()).as("Netty buffer leaks reported during " + context.getDisplayName()).isEmpty();
+        assertThat(LeakRecorder.leaks()).as("Netty buffer leaks reported during " + what).isEmpty();
     }
 }

@@ -7,7 +7,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * A byte-level MQTT client for malformed and illegal input: it writes exactly the bytes a test gives it
@@ -65,6 +67,10 @@ public final class RawMqttClient implements AutoCloseable {
         if (header < 0) {
             return null;
         }
+        return readRest(header);
+    }
+
+    private Packet readRest(int header) throws IOException {
         int length = 0;
         int multiplier = 1;
         int digit;
@@ -78,6 +84,71 @@ public final class RawMqttClient implements AutoCloseable {
         } while ((digit & 0x80) != 0);
         byte[] body = in.readNBytes(length);
         return new Packet(header, body);
+    }
+
+    /**
+     * Reads one packet if one starts arriving within {@code timeout}: empty when nothing arrived in time.
+     * Once the first byte is there the rest of the packet is read with the normal (5 s) timeout.
+     *
+     * @throws java.io.EOFException when the broker closed the connection
+     */
+    public Optional<Packet> poll(Duration timeout) throws IOException {
+        int previous = socket.getSoTimeout();
+        int header;
+        socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+        try {
+            header = in.read();
+        } catch (SocketTimeoutException e) {
+            return Optional.empty();
+        } finally {
+            socket.setSoTimeout(previous);
+        }
+        if (header < 0) {
+            throw new java.io.EOFException("connection closed by the broker");
+        }
+        Packet packet = readRest(header);
+        if (packet == null) {
+            throw new java.io.EOFException("connection closed by the broker");
+        }
+        return Optional.of(packet);
+    }
+
+    /** Reads the next packet, failing if none arrives within {@code timeout} or the connection closes. */
+    public Packet expect(Duration timeout) throws IOException {
+        return poll(timeout).orElseThrow(() -> new AssertionError("no packet within " + timeout));
+    }
+
+    /** Reads the next packet and checks its type (e.g. 3 for PUBLISH, 4 for PUBACK). */
+    public Packet expect(int type, Duration timeout) throws IOException {
+        Packet packet = expect(timeout);
+        if (packet.type() != type) {
+            throw new AssertionError("expected packet type " + type + " but got " + packet);
+        }
+        return packet;
+    }
+
+    /**
+     * Whether the broker closed the connection within {@code wait} (skipping anything it still sent);
+     * false if the connection is still open after that. Suitable for polling.
+     */
+    public boolean isClosedByBroker(Duration wait) throws IOException {
+        int previous = socket.getSoTimeout();
+        socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+        try {
+            while (true) {
+                if (in.read() < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset by peer
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(previous);
+            }
+        }
     }
 
     /** Whether the broker closed the connection (reads to end of stream, skipping anything still sent). */
