@@ -71,7 +71,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -122,7 +121,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private HashMap<String, Integer> outboundAliases;
     private boolean flushNeeded;
     private long connectedAtMillis;
-    private final ArrayDeque<Object> readWhileConnecting = new ArrayDeque<>();
+    /** Packets that arrived behind the CONNECT while the session was being attached; rarely non-empty. */
+    private ArrayDeque<Object> readWhileConnecting;
     private String closeReason = "connection closed";
 
     public MqttConnection(BrokerConfig config, UnsBus bus, SessionRegistry sessions, SubscriptionTree tree,
@@ -205,6 +205,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (state == State.CONNECTING) {
+            if (readWhileConnecting == null) {
+                readWhileConnecting = new ArrayDeque<>(4);
+            }
             readWhileConnecting.add(msg); // processed in order once the session is attached
             return;
         }
@@ -255,10 +258,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.connectionClosed();
-        for (Object pendingRead : readWhileConnecting) {
-            ReferenceCountUtil.release(pendingRead);
+        if (readWhileConnecting != null) {
+            readWhileConnecting.forEach(ReferenceCountUtil::release);
+            readWhileConnecting = null;
         }
-        readWhileConnecting.clear();
         State previous = state;
         state = State.CLOSED;
         if (previous == State.CONNECTED && session != null) {
@@ -374,10 +377,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 refuseConnect(ReasonCodes.CLIENT_IDENTIFIER_NOT_VALID, "empty client identifier");
                 return;
             }
-            requestedId = "uns-" + UUID.randomUUID();
+            requestedId = AssignedClientIds.next();
             assigned = true;
         }
-        if (requestedId.length() > config.maxClientIdLength()) {
+        if (!assigned && requestedId.length() > config.maxClientIdLength()) {
             refuseConnect(ReasonCodes.CLIENT_IDENTIFIER_NOT_VALID,
                     "client identifier longer than " + config.maxClientIdLength() + " characters");
             return;
@@ -488,7 +491,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private void processReadWhileConnecting() {
-        while (!readWhileConnecting.isEmpty() && state == State.CONNECTED) {
+        while (readWhileConnecting != null && !readWhileConnecting.isEmpty() && state == State.CONNECTED) {
             Object msg = readWhileConnecting.poll();
             try {
                 handle(msg);
@@ -698,7 +701,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             if (subscription.noLocal() && clientId.equals(message.origin().clientId())) {
                 continue;
             }
-            session.enqueue(message, Math.min(message.qos(), subscription.qos()), true, ids, null);
+            session.deliver(message, Math.min(message.qos(), subscription.qos()), true, ids, null);
         }
     }
 

@@ -97,7 +97,13 @@ public final class Router implements UnsBus {
             return name;
         }
 
-        void offer(UnsMessage message) {
+        @Override
+        public boolean isOnline() {
+            return true;
+        }
+
+        @Override
+        public void deliver(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, SharedGroup group) {
             if (!mailbox.offer(message)) {
                 metrics.dropped(BrokerMetrics.DropReason.INTERNAL_OVERFLOW);
             }
@@ -110,6 +116,7 @@ public final class Router implements UnsBus {
      * [MQTT-3.3.4-2], [MQTT-3.3.4-3]. Reused per thread so a publish allocates only its deliveries.
      */
     private static final class DeliveryPlan implements MatchSink {
+        private static final java.util.function.Predicate<Subscription> ONLINE = s -> s.owner().isOnline();
         boolean busy;
         private UnsMessage message;
         private String publisherClientId;
@@ -133,7 +140,7 @@ public final class Router implements UnsBus {
         public void onSubscription(Subscription subscription) {
             Subscriber owner = subscription.owner();
             if (owner instanceof InternalSubscriber internal) {
-                internal.offer(message);
+                internal.deliver(message, message.qos(), message.retain(), null, null);
                 internalDeliveries++;
                 return;
             }
@@ -166,20 +173,19 @@ public final class Router implements UnsBus {
 
         @Override
         public void onSharedGroup(SharedGroup group) {
-            Subscription member = group.pick(s -> ((Session) s.owner()).isConnected(), null);
+            Subscription member = group.pick(ONLINE, null);
             if (member == null) {
                 return;
             }
-            Session session = (Session) member.owner();
             int id = member.subscriptionId();
-            session.enqueue(message, Math.min(member.qos(), message.qos()),
+            member.owner().deliver(message, Math.min(member.qos(), message.qos()),
                     member.retainAsPublished() && message.retain(), id == 0 ? null : new int[] {id}, group);
             sharedDeliveries++;
         }
 
         int deliver() {
             for (int i = 0; i < count; i++) {
-                sessions[i].enqueue(message, qos[i], retainAsPublished[i] && message.retain(), subscriptionIds[i], null);
+                sessions[i].deliver(message, qos[i], retainAsPublished[i] && message.retain(), subscriptionIds[i], null);
             }
             return count + internalDeliveries + sharedDeliveries;
         }

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The server side of an MQTT session: subscriptions, queued and in-flight outbound messages, inbound
@@ -36,12 +37,16 @@ public final class Session implements Subscriber {
     /** Inbox bound per session; beyond it deliveries are dropped and counted as {@link DropReason#QUEUE_FULL}. */
     private static final int INBOX_CAPACITY = 64 * 1024;
     private static final int DRAIN_BATCH = 1024;
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<Session, MpscChunkedArrayQueue> INBOX =
+            AtomicReferenceFieldUpdater.newUpdater(Session.class, MpscChunkedArrayQueue.class, "inbox");
 
     private final String clientId;
     private final SessionLimits limits;
     private final BrokerMetrics metrics;
     private final SessionEvents events;
-    private final MpscChunkedArrayQueue<Delivery> inbox = new MpscChunkedArrayQueue<>(64, INBOX_CAPACITY);
+    /** Created on the first delivery: most of the memory of an idle session would otherwise be this queue. */
+    private volatile MpscChunkedArrayQueue<Delivery> inbox;
     private final AtomicInteger wip = new AtomicInteger();
     private final Runnable drainTask = this::drain;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -54,7 +59,7 @@ public final class Session implements Subscriber {
     private volatile int inflightCount;
 
     // Owned by the home loop.
-    private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
+    private final ArrayDeque<Delivery> pending = new ArrayDeque<>(1);
     private final LinkedHashMap<Integer, Delivery> inflight = new LinkedHashMap<>();
     private final Set<Integer> awaitingPubRel = new HashSet<>();
     private int nextPacketId = 1;
@@ -86,6 +91,12 @@ public final class Session implements Subscriber {
         return connection != null;
     }
 
+    @Override
+    public boolean isOnline() {
+        return connection != null;
+    }
+
+
     public boolean isEnded() {
         return ended;
     }
@@ -104,7 +115,8 @@ public final class Session implements Subscriber {
 
     /** Queued messages (beyond the in-flight window); a snapshot readable from any thread. */
     public int queuedCount() {
-        return queuedCount + inbox.size();
+        MpscChunkedArrayQueue<Delivery> queue = inbox;
+        return queuedCount + (queue == null ? 0 : queue.size());
     }
 
     /** QoS 1/2 messages sent and not yet fully acknowledged; a snapshot readable from any thread. */
@@ -123,17 +135,29 @@ public final class Session implements Subscriber {
     // ---------------------------------------------------------------- any thread
 
     /** Hands a message to this session. Never blocks; drops (and counts) when the inbox is full. */
-    public void enqueue(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, SharedGroup group) {
+    @Override
+    public void deliver(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, SharedGroup group) {
         if (ended) {
             return;
         }
-        if (!inbox.offer(new Delivery(message, qos, retain, subscriptionIds, group))) {
+        if (!inbox().offer(new Delivery(message, qos, retain, subscriptionIds, group))) {
             metrics.dropped(DropReason.QUEUE_FULL);
             return;
         }
         if (wip.getAndIncrement() == 0) {
             home.execute(drainTask);
         }
+    }
+
+    private MpscChunkedArrayQueue<Delivery> inbox() {
+        MpscChunkedArrayQueue<Delivery> queue = inbox;
+        if (queue == null) {
+            queue = new MpscChunkedArrayQueue<>(64, INBOX_CAPACITY);
+            if (!INBOX.compareAndSet(this, null, queue)) {
+                queue = inbox;
+            }
+        }
+        return queue;
     }
 
     // ---------------------------------------------------------------- home loop only
@@ -146,6 +170,7 @@ public final class Session implements Subscriber {
         }
         int missed = wip.get();
         boolean wrote = false;
+        MpscChunkedArrayQueue<Delivery> inbox = inbox(); // non-null: a drain is only scheduled after an offer
         while (true) {
             for (int i = 0; i < DRAIN_BATCH; i++) {
                 Delivery delivery = inbox.poll();
@@ -273,7 +298,8 @@ public final class Session implements Subscriber {
         pump();
         channel.flush();
         updateCounts();
-        if (!inbox.isEmpty() && wip.getAndIncrement() == 0) {
+        MpscChunkedArrayQueue<Delivery> queue = inbox;
+        if (queue != null && !queue.isEmpty() && wip.getAndIncrement() == 0) {
             home.execute(drainTask);
         }
     }
@@ -405,7 +431,10 @@ public final class Session implements Subscriber {
         pending.clear();
         inflight.clear();
         awaitingPubRel.clear();
-        inbox.clear();
+        MpscChunkedArrayQueue<Delivery> queue = inbox;
+        if (queue != null) {
+            queue.clear();
+        }
         updateCounts();
     }
 
@@ -417,7 +446,9 @@ public final class Session implements Subscriber {
         List<Delivery> moved = new ArrayList<>();
         for (Iterator<Delivery> it = inflight.values().iterator(); it.hasNext(); ) {
             Delivery delivery = it.next();
-            if (delivery.sharedGroup != null && delivery.state == Delivery.State.AWAITING_ACK) {
+            // A QoS 2 message already sent stays with this member: the client may have processed it
+            // [MQTT-4.8.2-4], [MQTT-4.8.2-5]. QoS 1 may be delivered twice anyway.
+            if (delivery.sharedGroup != null && delivery.qos == 1) {
                 it.remove();
                 moved.add(delivery);
             }
@@ -430,9 +461,9 @@ public final class Session implements Subscriber {
             }
         }
         for (Delivery delivery : moved) {
-            Subscription other = delivery.sharedGroup.pick(s -> ((Session) s.owner()).isConnected(), this);
+            Subscription other = delivery.sharedGroup.pick(s -> s.owner().isOnline(), this);
             if (other != null) {
-                ((Session) other.owner()).enqueue(delivery.message, Math.min(other.qos(), delivery.message.qos()),
+                other.owner().deliver(delivery.message, Math.min(other.qos(), delivery.message.qos()),
                         delivery.retain, other.subscriptionId() == 0 ? null : new int[] {other.subscriptionId()},
                         delivery.sharedGroup);
             } else {
