@@ -5,6 +5,7 @@ import io.unshub.broker.routing.SharedGroup;
 import io.unshub.broker.routing.Subscriber;
 import io.unshub.broker.routing.Subscription;
 import io.unshub.broker.routing.SubscriptionTree;
+import io.unshub.core.message.UnsMessage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,6 +44,14 @@ public class TopicMatchBenchmark {
     private final CountingSink sink = new CountingSink();
 
     private record Owner(String subscriberId) implements Subscriber {
+        @Override
+        public boolean isOnline() {
+            return true;
+        }
+
+        @Override
+        public void deliver(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, SharedGroup group) {
+        }
     }
 
     /** Counts matches; the count is returned so the JIT cannot drop the walk. */
