@@ -28,7 +28,7 @@ import java.util.Optional;
  * @param serverReference          when set, every CONNECT is redirected to this server (MQTT 5 only)
  * @param serverMovedPermanently   redirect with 0x9D (server moved) rather than 0x9C (use another server)
  * @param allowEmptyClientId       whether clients may connect without an identifier (one is assigned)
- * @param ioThreads                event loop threads; 0 = Netty's default (twice the cores)
+ * @param ioThreads                event loop threads; 0 = one per available core
  */
 public record BrokerConfig(
         String host,

@@ -55,7 +55,10 @@ public final class MqttServer {
     /** Binds the configured listeners; throws if a port cannot be bound. */
     public void start() {
         boolean epoll = Epoll.isAvailable();
-        group = epoll ? new EpollEventLoopGroup(config.ioThreads()) : new NioEventLoopGroup(config.ioThreads());
+        // One loop per core by default: the loops are CPU-bound, and every extra loop adds thread hand-offs
+        // between publisher and subscriber connections (Netty's own default is two per core).
+        int threads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+        group = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
         Class<? extends ServerSocketChannel> channelClass = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
         try {

@@ -2,6 +2,7 @@ package io.unshub.broker.testing;
 
 import io.unshub.broker.Broker;
 import io.unshub.broker.config.BrokerConfig;
+import io.unshub.broker.handler.SubscriptionPolicy;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -40,8 +41,13 @@ public final class BrokerFixture implements BeforeEachCallback, AfterEachCallbac
 
     /** Starts (or restarts) the broker with a specific configuration. */
     public Broker start(BrokerConfig config) {
+        return start(config, SubscriptionPolicy.ALLOW_ALL);
+    }
+
+    /** Starts (or restarts) the broker with a specific configuration and subscription policy. */
+    public Broker start(BrokerConfig config, SubscriptionPolicy policy) {
         stop();
-        broker = new Broker(config);
+        broker = new Broker(config, policy);
         broker.start();
         return broker;
     }

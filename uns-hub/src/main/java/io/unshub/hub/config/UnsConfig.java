@@ -107,7 +107,7 @@ public interface UnsConfig {
         @WithDefault("true")
         boolean allowEmptyClientId();
 
-        /** Event loop threads for MQTT; 0 = twice the number of cores. */
+        /** Event loop threads for MQTT; 0 = one per available core. */
         @WithDefault("0")
         int ioThreads();
 
