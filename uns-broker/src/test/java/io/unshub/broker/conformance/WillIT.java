@@ -67,6 +67,18 @@ class WillIT {
         clients.connectedV5("will-sentinel").publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(utf8("END")).send();
     }
 
+    /** Receives the next message, failing unless it arrives between 0.8 s and 4 s from now (a 1 s delay). */
+    private static Mqtt5Publish receiveAfterDelay(Mqtt5BlockingClient.Mqtt5Publishes watcher) {
+        AtomicReference<Mqtt5Publish> received = new AtomicReference<>();
+        await().atLeast(Duration.ofMillis(800)).atMost(Duration.ofSeconds(4)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    watcher.receive(20, TimeUnit.MILLISECONDS).ifPresent(received::set);
+                    return received.get() != null;
+                });
+        return received.get();
+    }
+
     @Test
     @DisplayName("[MQTT-3.1.2-8] the will is published when the connection closes without DISCONNECT (MQTT 5)")
     void willOnNetworkFailure() throws Exception {
@@ -165,14 +177,7 @@ class WillIT {
                 .willPublish().topic("wd/t").payload(utf8("late")).delayInterval(1).applyWillPublish().send();
         dropConnection("wd");
 
-        AtomicReference<Mqtt5Publish> will = new AtomicReference<>();
-        await().atLeast(Duration.ofMillis(800)).atMost(Duration.ofSeconds(4)).pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(10))
-                .until(() -> {
-                    watcher.receive(20, TimeUnit.MILLISECONDS).ifPresent(will::set);
-                    return will.get() != null;
-                });
-        assertThat(text(will.get())).isEqualTo("late");
+        assertThat(text(receiveAfterDelay(watcher))).isEqualTo("late");
     }
 
     @Test
@@ -199,14 +204,7 @@ class WillIT {
                 .willPublish().topic("we/t").payload(utf8("session over")).delayInterval(3600).applyWillPublish().send();
         dropConnection("we");
 
-        AtomicReference<Mqtt5Publish> will = new AtomicReference<>();
-        await().atLeast(Duration.ofMillis(800)).atMost(Duration.ofSeconds(4)).pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(10))
-                .until(() -> {
-                    watcher.receive(20, TimeUnit.MILLISECONDS).ifPresent(will::set);
-                    return will.get() != null;
-                });
-        assertThat(text(will.get())).isEqualTo("session over");
+        assertThat(text(receiveAfterDelay(watcher))).isEqualTo("session over");
         assertThat(fixture.broker().sessions().get("we")).isNull();
     }
 

@@ -151,19 +151,9 @@ public final class RawMqttClient implements AutoCloseable {
         }
     }
 
-    /** Whether the broker closed the connection (reads to end of stream, skipping anything still sent). */
+    /** Whether the broker closed the connection within the socket's read timeout (5 s), skipping anything it sent. */
     public boolean isClosedByBroker() throws IOException {
-        try {
-            while (true) {
-                if (in.read() < 0) {
-                    return true;
-                }
-            }
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (IOException e) {
-            return true; // reset by peer
-        }
+        return isClosedByBroker(Duration.ofMillis(socket.getSoTimeout()));
     }
 
     @Override
