@@ -1,7 +1,7 @@
 package io.unshub.broker.conformance;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAck;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
@@ -56,7 +56,9 @@ class SubscriptionPolicyIT {
     @Test
     @DisplayName("[MQTT-3.9.3-1] a refused filter gets 0x80 (failure) in MQTT 3.1.1")
     void refusedFilterInMqtt311() {
-        Mqtt3SubAck subAck = clients.connectedV3("policy-v3").subscribeWith().topicFilter("#").qos(MqttQos.AT_MOST_ONCE).send();
-        assertThat(subAck.getReturnCodes()).containsExactly(Mqtt3SubAckReturnCode.FAILURE);
+        Mqtt3SubAckException refused = catchThrowableOfType(Mqtt3SubAckException.class, () ->
+                clients.connectedV3("policy-v3").subscribeWith().topicFilter("#").qos(MqttQos.AT_MOST_ONCE).send());
+        assertThat(refused.getMqttMessage().getReturnCodes()).containsExactly(Mqtt3SubAckReturnCode.FAILURE);
+        assertThat(fixture.broker().connection("policy-v3")).isPresent(); // refusing a filter keeps the connection
     }
 }
