@@ -120,15 +120,24 @@ class BrokerApiTest {
     }
 
     @Test
-    void healthMetricsAndOpenApiAreServed() {
+    void healthMetricsAndOpenApiAreServed() throws InterruptedException {
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("checks.name", hasItem("mqtt-listeners"));
         given().when().get("/q/health/live").then().statusCode(200)
                 .body("checks.name", hasItem("mqtt-event-loops"));
-        connect("api-metrics");
+        Mqtt5BlockingClient c = connect("api-metrics");
+        c.subscribeWith().topicFilter("metrics/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = c.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+            c.publishWith().topic("metrics/x").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[1000]).send();
+            assertThat(publishes.receive(5, java.util.concurrent.TimeUnit.SECONDS)).isPresent();
+        }
+        long payloadIn = broker.metrics().payloadBytesIn(1);
+        assertThat(payloadIn).isGreaterThanOrEqualTo(1000);
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("uns_mqtt_connections"))
                 .body(containsString("uns_mqtt_messages_total{direction=\"in\",qos=\"1\"}"))
+                .body(containsString("uns_mqtt_payload_bytes_total{direction=\"out\",qos=\"1\"}"))
+                .body(containsString("uns_mqtt_bytes_total{direction=\"in\"}"))
                 .body(containsString("uns_mqtt_dropped_messages_total{reason=\"queue_full\"}"));
         given().when().get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/clients/{clientId}"))

@@ -579,7 +579,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         byte[] payload = ByteBufUtil.getBytes(publish.payload());
         MessageProperties messageProperties = v5 ? MqttProperties5.toMessageProperties(properties) : MessageProperties.NONE;
-        metrics.messageIn(qos);
+        metrics.messageIn(qos, payload.length);
         if (messageProperties.utf8Payload() && !Utf8.isWellFormed(payload)) {
             rejectPublish(qos, packetId, ReasonCodes.PAYLOAD_FORMAT_INVALID,
                     "payload format indicator is 1 but the payload is not UTF-8 [MQTT-3.3.2-4]");
@@ -850,7 +850,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 new MqttPublishVariableHeader(wireTopic, packetId, properties),
                 Unpooled.wrappedBuffer(message.payload()));
         ctx.write(publish, ctx.voidPromise());
-        metrics.messageOut(qos);
+        metrics.messageOut(qos, message.payload().length);
         return true;
     }
 

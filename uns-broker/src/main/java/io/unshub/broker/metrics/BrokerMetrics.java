@@ -30,6 +30,8 @@ public final class BrokerMetrics {
     private final LongAdder connectionsCurrent = new LongAdder();
     private final LongAdder[] messagesInByQos = adders(3);
     private final LongAdder[] messagesOutByQos = adders(3);
+    private final LongAdder[] payloadBytesInByQos = adders(3);
+    private final LongAdder[] payloadBytesOutByQos = adders(3);
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder publishesRejected = new LongAdder();
@@ -53,12 +55,16 @@ public final class BrokerMetrics {
         connectionsCurrent.decrement();
     }
 
-    public void messageIn(int qos) {
+    /** A PUBLISH received from a client. */
+    public void messageIn(int qos, int payloadBytes) {
         messagesInByQos[qos].increment();
+        payloadBytesInByQos[qos].add(payloadBytes);
     }
 
-    public void messageOut(int qos) {
+    /** A PUBLISH sent to a client. */
+    public void messageOut(int qos, int payloadBytes) {
         messagesOutByQos[qos].increment();
+        payloadBytesOutByQos[qos].add(payloadBytes);
     }
 
     public void bytesIn(int n) {
@@ -100,6 +106,14 @@ public final class BrokerMetrics {
 
     public long messagesOut(int qos) {
         return messagesOutByQos[qos].sum();
+    }
+
+    public long payloadBytesIn(int qos) {
+        return payloadBytesInByQos[qos].sum();
+    }
+
+    public long payloadBytesOut(int qos) {
+        return payloadBytesOutByQos[qos].sum();
     }
 
     public long messagesIn() {

@@ -35,6 +35,12 @@ public class BrokerMeterBinder implements MeterBinder {
             FunctionCounter.builder("uns_mqtt_messages", m, x -> x.messagesOut(q))
                     .tags("direction", "out", "qos", Integer.toString(q))
                     .description("PUBLISH packets sent to clients").register(registry);
+            FunctionCounter.builder("uns_mqtt_payload_bytes", m, x -> x.payloadBytesIn(q))
+                    .tags("direction", "in", "qos", Integer.toString(q))
+                    .description("Payload bytes of PUBLISH packets received from clients").register(registry);
+            FunctionCounter.builder("uns_mqtt_payload_bytes", m, x -> x.payloadBytesOut(q))
+                    .tags("direction", "out", "qos", Integer.toString(q))
+                    .description("Payload bytes of PUBLISH packets sent to clients").register(registry);
         }
         FunctionCounter.builder("uns_mqtt_bytes", m, BrokerMetrics::bytesIn).tags("direction", "in")
                 .description("Bytes read from MQTT connections").register(registry);
