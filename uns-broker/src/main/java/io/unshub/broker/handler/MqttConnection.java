@@ -204,7 +204,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (state == State.CONNECTING) {
+        if (state == State.CONNECTING || readWhileConnecting != null) {
             if (readWhileConnecting == null) {
                 readWhileConnecting = new ArrayDeque<>(4);
             }
@@ -243,6 +243,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (state == State.CONNECTED && ctx.channel().isWritable() && session != null) {
+            session.writable(); // retained replay waiting for buffer space goes on
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -281,7 +284,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             onViolation(violation);
             return;
         }
-        MqttMessage message = (MqttMessage) msg;
+        if (!(msg instanceof MqttMessage message)) {
+            // e.g. an HTTP request for another path on the WebSocket port
+            closeReason = "not MQTT: " + msg.getClass().getSimpleName();
+            ctx.close();
+            return;
+        }
         if (message.decoderResult().isFailure()) {
             onDecoderFailure(message.decoderResult().cause());
             return;
@@ -435,6 +443,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
 
         state = State.CONNECTING;
+        // Stop reading until the session is attached; what was already read waits in readWhileConnecting.
+        ctx.channel().config().setAutoRead(false);
         boolean assignedId = assigned;
         boolean announceKeepAlive = keepAliveChanged;
         long requested = requestedExpiry;
@@ -445,6 +455,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void onSessionAttached(Session attached, boolean present, boolean assignedId, boolean announceKeepAlive,
                                    long requestedExpiry) {
         session = attached;
+        if (state == State.CLOSED || !ctx.channel().isActive()) {
+            // Closed while the session was being prepared (its handlers may be gone already): let the session
+            // go right after the attach that follows this callback, as any other closed connection would.
+            state = State.CLOSED;
+            ctx.channel().eventLoop().execute(() -> sessions.disconnected(attached, this, publishWillOnClose ? will : null));
+            return;
+        }
         MqttProperties properties = MqttProperties.NO_PROPERTIES;
         if (protocolLevel == 5) {
             properties = new MqttProperties();
@@ -478,30 +495,28 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
         events.connected(this);
-        if (!ctx.channel().isActive()) {
-            // Closed while the session was being prepared: detach right after the attach that follows.
-            ctx.channel().eventLoop().execute(() -> {
-                state = State.CLOSED;
-                sessions.disconnected(attached, this, will);
-                events.disconnected(this, closeReason);
-            });
-            return;
-        }
+        // Runs after the session's attach (which resends what was in flight), before any newer read.
         ctx.channel().eventLoop().execute(this::processReadWhileConnecting);
     }
 
+    /** Handles, in order, what arrived behind the CONNECT; reads stay buffered until this has run. */
     private void processReadWhileConnecting() {
-        while (readWhileConnecting != null && !readWhileConnecting.isEmpty() && state == State.CONNECTED) {
-            Object msg = readWhileConnecting.poll();
+        ArrayDeque<Object> buffered = readWhileConnecting;
+        while (buffered != null && !buffered.isEmpty()) {
+            Object msg = buffered.poll();
             try {
                 handle(msg);
             } finally {
                 ReferenceCountUtil.release(msg);
             }
         }
+        readWhileConnecting = null;
         if (flushNeeded) {
             flushNeeded = false;
             ctx.flush();
+        }
+        if (state == State.CONNECTED) {
+            ctx.channel().config().setAutoRead(true);
         }
     }
 
@@ -696,12 +711,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private void deliverRetained(Subscription subscription) {
-        int[] ids = subscription.subscriptionId() == 0 ? null : new int[] {subscription.subscriptionId()};
-        for (UnsMessage message : retained.matching(subscription.filter())) {
-            if (subscription.noLocal() && clientId.equals(message.origin().clientId())) {
-                continue;
-            }
-            session.deliver(message, Math.min(message.qos(), subscription.qos()), true, ids, null);
+        List<UnsMessage> matching = retained.matching(subscription.filter());
+        if (subscription.noLocal()) {
+            matching.removeIf(message -> clientId.equals(message.origin().clientId()));
+        }
+        if (!matching.isEmpty()) {
+            session.replayRetained(matching, subscription); // this loop is the session's home
         }
     }
 
@@ -784,10 +799,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
-    public void takenOver() {
-        // Runs on this connection's loop (the session's home). The new connection continues the session,
-        // so only a will without delay goes out now [MQTT-3.1.3-9].
-        if (will != null && will.delaySeconds() == 0) {
+    public void takenOver(boolean sessionContinues) {
+        // Runs on this connection's loop (the session's home). When the new connection continues the session,
+        // it arrived before any will delay passed, so only a will without delay goes out; when the session
+        // ends here, the will goes out now [MQTT-3.1.3-9].
+        if (will != null && (!sessionContinues || will.delaySeconds() == 0)) {
             sessions.publishWill(clientId, will);
         }
         publishWillOnClose = false;
@@ -833,13 +849,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 }
             }
         }
-        int topicBytes = (alias != null && !newAlias) ? 0 : ByteBufUtil.utf8Bytes(topic);
-        long remaining = 2L + topicBytes + (qos > 0 ? 2 : 0) + message.payload().length
-                + (protocolLevel == 5 ? varIntLength(propertiesLength) + propertiesLength : 0);
-        long packetSize = 1 + varIntLength((int) Math.min(remaining, Integer.MAX_VALUE)) + remaining;
-        if (packetSize > clientMaxPacketSize) {
-            metrics.dropped(BrokerMetrics.DropReason.TOO_LARGE_FOR_CLIENT);
-            return false;
+        if (clientMaxPacketSize != UNLIMITED) {
+            int topicBytes = (alias != null && !newAlias) ? 0 : ByteBufUtil.utf8Bytes(topic);
+            long remaining = 2L + topicBytes + (qos > 0 ? 2 : 0) + message.payload().length
+                    + (protocolLevel == 5 ? varIntLength(propertiesLength) + propertiesLength : 0);
+            long packetSize = 1 + varIntLength((int) Math.min(remaining, Integer.MAX_VALUE)) + remaining;
+            if (packetSize > clientMaxPacketSize) {
+                metrics.dropped(BrokerMetrics.DropReason.TOO_LARGE_FOR_CLIENT);
+                return false;
+            }
         }
         if (newAlias) {
             outboundAliases.put(topic, alias);

@@ -27,6 +27,10 @@ public interface ClientChannel {
     /** Disconnects with a reason code (MQTT 5 DISCONNECT when the client speaks 5.0). */
     void disconnect(int reasonCode, String reason);
 
-    /** Closes because the session moved to a newer connection [MQTT-3.1.4-3]. */
-    void takenOver();
+    /**
+     * Closes because a newer connection took the client id [MQTT-3.1.4-3].
+     *
+     * @param sessionContinues whether the newer connection resumes the session (otherwise it ends now)
+     */
+    void takenOver(boolean sessionContinues);
 }

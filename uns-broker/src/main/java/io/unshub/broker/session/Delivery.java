@@ -18,15 +18,23 @@ public final class Delivery {
     final int[] subscriptionIds;
     /** The shared subscription this came through, or {@code null}; shared deliveries may move to another member. */
     final SharedGroup sharedGroup;
+    /** Part of the retained snapshot sent on subscribe: waits for buffer space instead of being dropped. */
+    final boolean replay;
     int packetId;
     State state = State.QUEUED;
 
     public Delivery(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, SharedGroup sharedGroup) {
+        this(message, qos, retain, subscriptionIds, sharedGroup, false);
+    }
+
+    Delivery(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, SharedGroup sharedGroup,
+             boolean replay) {
         this.message = message;
         this.qos = qos;
         this.retain = retain;
         this.subscriptionIds = subscriptionIds;
         this.sharedGroup = sharedGroup;
+        this.replay = replay;
     }
 
     public UnsMessage message() {
@@ -43,5 +51,9 @@ public final class Delivery {
 
     public int[] subscriptionIds() {
         return subscriptionIds;
+    }
+
+    boolean isExpired() {
+        return message.properties().expires() && message.isExpired(System.nanoTime());
     }
 }

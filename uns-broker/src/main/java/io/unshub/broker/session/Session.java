@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -140,12 +141,22 @@ public final class Session implements Subscriber {
         if (ended) {
             return;
         }
+        if (qos == 0 && connection == null && !limits.queueQos0WhileOffline()) {
+            metrics.dropped(DropReason.OFFLINE_QOS0); // decided here, so it costs no hop to the home loop
+            return;
+        }
         if (!inbox().offer(new Delivery(message, qos, retain, subscriptionIds, group))) {
             metrics.dropped(DropReason.QUEUE_FULL);
             return;
         }
         if (wip.getAndIncrement() == 0) {
-            home.execute(drainTask);
+            try {
+                home.execute(drainTask);
+            } catch (RejectedExecutionException e) {
+                // The broker is shutting down and its loops take no more tasks: nothing will be sent anyway.
+                wip.set(0);
+                metrics.dropped(DropReason.QUEUE_FULL);
+            }
         }
     }
 
@@ -202,7 +213,7 @@ public final class Session implements Subscriber {
         if (ended) {
             return false;
         }
-        if (delivery.message.isExpired(System.nanoTime())) {
+        if (delivery.isExpired()) {
             metrics.dropped(DropReason.EXPIRED);
             return false;
         }
@@ -217,7 +228,11 @@ public final class Session implements Subscriber {
         }
         if (delivery.qos == 0) {
             if (!channel.isWritable()) {
-                metrics.dropped(DropReason.SLOW_CONSUMER);
+                if (delivery.replay) {
+                    queue(delivery); // the retained snapshot goes out as the socket drains
+                } else {
+                    metrics.dropped(DropReason.SLOW_CONSUMER);
+                }
                 return false;
             }
             return channel.writePublish(delivery, 0, false);
@@ -230,7 +245,8 @@ public final class Session implements Subscriber {
     }
 
     private void queue(Delivery delivery) {
-        if (pending.size() >= limits.maxQueuedMessages()) {
+        // The retained snapshot is bounded by the retained store, not by the queue limit: it is sent in full.
+        if (!delivery.replay && pending.size() >= limits.maxQueuedMessages()) {
             metrics.dropped(DropReason.QUEUE_FULL);
             return;
         }
@@ -265,11 +281,11 @@ public final class Session implements Subscriber {
         boolean wrote = false;
         while (channel != null && !pending.isEmpty()) {
             Delivery next = pending.peek();
-            if (next.qos > 0 && inflight.size() >= channel.receiveMaximum()) {
+            if (next.qos > 0 ? inflight.size() >= channel.receiveMaximum() : !channel.isWritable()) {
                 break;
             }
             pending.poll();
-            if (next.message.isExpired(System.nanoTime())) {
+            if (next.isExpired()) {
                 metrics.dropped(DropReason.EXPIRED);
                 continue;
             }
@@ -288,11 +304,12 @@ public final class Session implements Subscriber {
             pendingWill = null;
         }
         connection = channel;
-        for (Delivery delivery : inflight.values()) {
+        for (Iterator<Delivery> it = inflight.values().iterator(); it.hasNext(); ) {
+            Delivery delivery = it.next();
             if (delivery.state == Delivery.State.AWAITING_PUBCOMP) {
                 channel.writePubRel(delivery.packetId);
-            } else {
-                channel.writePublish(delivery, delivery.packetId, true);
+            } else if (!channel.writePublish(delivery, delivery.packetId, true)) {
+                it.remove(); // too large for the client's new maximum packet size: discarded [MQTT-3.1.2-25]
             }
         }
         pump();
@@ -302,6 +319,32 @@ public final class Session implements Subscriber {
         if (queue != null && !queue.isEmpty() && wip.getAndIncrement() == 0) {
             home.execute(drainTask);
         }
+    }
+
+    /**
+     * Sends the retained messages matching a new subscription, after its SUBACK. Runs on the home loop
+     * (the subscribing connection's), straight into the session's queues: a snapshot of any size is
+     * sent in full, as fast as the client's receive maximum and socket allow.
+     */
+    public void replayRetained(List<UnsMessage> messages, Subscription subscription) {
+        assert home.inEventLoop();
+        int[] ids = subscription.subscriptionId() == 0 ? null : new int[] {subscription.subscriptionId()};
+        boolean wrote = false;
+        for (UnsMessage message : messages) {
+            wrote |= accept(new Delivery(message, Math.min(message.qos(), subscription.qos()), true, ids, null, true));
+        }
+        if (wrote) {
+            connectionFlush();
+        }
+        updateCounts();
+    }
+
+    /** The connection's socket drained below its low-water mark: send what waited for buffer space. */
+    public void writable() {
+        if (pump()) {
+            connectionFlush();
+        }
+        updateCounts();
     }
 
     /** PUBACK or PUBCOMP from the client: the message is done. */
@@ -394,7 +437,24 @@ public final class Session implements Subscriber {
         }
     }
 
+    /**
+     * Called on the current home loop just before the session moves to a new connection's loop: timers
+     * scheduled here must not fire here after the move.
+     */
+    void prepareHandover() {
+        assert home.inEventLoop();
+        cancelExpiry();
+        if (willTask != null) {
+            willTask.cancel(false); // the new connection arrived before the will delay passed [MQTT-3.1.3-9]
+            willTask = null;
+            pendingWill = null;
+        }
+    }
+
     private void publishPendingWill() {
+        if (!home.inEventLoop()) {
+            return; // the session moved to another loop after this timer was set; the move cancelled the will
+        }
         WillMessage will = pendingWill;
         pendingWill = null;
         willTask = null;
@@ -404,6 +464,9 @@ public final class Session implements Subscriber {
     }
 
     private void expire() {
+        if (!home.inEventLoop()) {
+            return; // the session moved to another loop after this timer was set
+        }
         expiryTask = null;
         if (connection == null && !ended) {
             events.sessionEnded(this);

@@ -60,20 +60,24 @@ public final class SessionRegistry implements Session.SessionEvents {
                 loop.execute(() -> connect(clientId, cleanStart, expirySeconds, loop, channel, onAttached));
                 return;
             }
+            // A session with expiry 0 lives only as long as its connection (MQTT 5 section 3.1.2.11.2): it is not resumed.
+            boolean resume = !cleanStart && existing.expirySeconds() > 0;
             ClientChannel previous = existing.connection();
             if (previous != null) {
-                previous.takenOver(); // DISCONNECT 0x8E, its will, close [MQTT-3.1.4-3]
+                previous.takenOver(resume); // DISCONNECT 0x8E, its will, close [MQTT-3.1.4-3]
                 existing.detachForTakeover(previous);
             }
-            if (cleanStart) {
-                endSession(existing);
-                Session fresh = new Session(clientId, loop, expirySeconds, limits, metrics, this);
-                sessions.put(clientId, fresh);
-                attachOnLoop(fresh, loop, channel, false, onAttached);
-            } else {
+            if (resume) {
+                existing.prepareHandover();
                 existing.setExpirySeconds(expirySeconds);
                 existing.moveHome(loop);
                 attachOnLoop(existing, loop, channel, true, onAttached);
+            } else {
+                // Replace first, so a racing connect never sees the id free and creates a third session.
+                Session fresh = new Session(clientId, loop, expirySeconds, limits, metrics, this);
+                sessions.replace(clientId, existing, fresh);
+                endSession(existing);
+                attachOnLoop(fresh, loop, channel, false, onAttached);
             }
         });
     }
@@ -81,8 +85,11 @@ public final class SessionRegistry implements Session.SessionEvents {
     private static void attachOnLoop(Session session, EventLoop loop, ClientChannel channel, boolean present,
                                      BiConsumer<Session, Boolean> onAttached) {
         Runnable attach = () -> {
-            onAttached.accept(session, present); // sends CONNACK before anything else
-            session.attach(channel);
+            try {
+                onAttached.accept(session, present); // sends CONNACK before anything else
+            } finally {
+                session.attach(channel); // even if the callback failed, so the session is never left dangling
+            }
         };
         if (loop.inEventLoop()) {
             attach.run();

@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,9 +62,11 @@ public final class BoundedMailbox implements BusSubscription, Runnable {
     private void schedule() {
         try {
             spec.executor().execute(this);
-        } catch (RejectedExecutionException e) {
-            LOG.warn("Executor of subscriber '{}' rejected its drain; {} queued messages are discarded",
-                    spec.name(), queue.size());
+        } catch (RuntimeException e) {
+            // Usually RejectedExecutionException from an executor that was shut down; publish must not throw.
+            LOG.warn("Executor of subscriber '{}' did not take its drain ({}); {} queued messages are discarded",
+                    spec.name(), e.toString(), queue.size());
+            dropped.addAndGet(queue.size());
             queue.clear();
             wip.set(0);
         }

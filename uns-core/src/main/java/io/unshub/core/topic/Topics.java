@@ -13,6 +13,12 @@ public final class Topics {
     /** The longest topic an MQTT string can carry, in UTF-8 bytes. */
     public static final int MAX_TOPIC_BYTES = 65_535;
 
+    /**
+     * Most levels a topic name or filter may have. MQTT sets no limit, but a 64 KB topic of empty levels
+     * would make matching walk 32,000 levels deep; real namespaces use well under 50.
+     */
+    public static final int MAX_LEVELS = 512;
+
     private Topics() {
     }
 
@@ -21,6 +27,7 @@ public final class Topics {
         if (topic == null || topic.isEmpty()) {
             return "topic name is empty";
         }
+        int levels = 1;
         for (int i = 0, n = topic.length(); i < n; i++) {
             char c = topic.charAt(i);
             if (c == '+' || c == '#') {
@@ -28,6 +35,9 @@ public final class Topics {
             }
             if (c == 0) {
                 return "topic name contains U+0000";
+            }
+            if (c == '/' && ++levels > MAX_LEVELS) {
+                return "topic name has more than " + MAX_LEVELS + " levels";
             }
         }
         return null;
@@ -57,10 +67,14 @@ public final class Topics {
             }
         }
         int n = plain.length();
+        int levels = 1;
         for (int i = 0; i < n; i++) {
             char c = plain.charAt(i);
             if (c == 0) {
                 return "topic filter contains U+0000";
+            }
+            if (c == '/' && ++levels > MAX_LEVELS) {
+                return "topic filter has more than " + MAX_LEVELS + " levels";
             }
             if (c == '#') {
                 if (i != n - 1 || (i > 0 && plain.charAt(i - 1) != '/')) {

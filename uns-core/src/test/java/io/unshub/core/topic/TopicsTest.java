@@ -33,6 +33,15 @@ class TopicsTest {
         assertThat(Topics.validateFilter(filter)).isNotNull(); // [MQTT-4.7.1-1], [MQTT-4.7.1-2], [MQTT-4.8.2-2]
     }
 
+    @org.junit.jupiter.api.Test
+    void levelsAreCapped() {
+        String deepest = "a" + "/a".repeat(Topics.MAX_LEVELS - 1);
+        assertThat(Topics.validateTopicName(deepest)).isNull();
+        assertThat(Topics.validateTopicName(deepest + "/a")).contains("levels");
+        assertThat(Topics.validateFilter("+" + "/+".repeat(Topics.MAX_LEVELS - 1))).isNull();
+        assertThat(Topics.validateFilter("+" + "/+".repeat(Topics.MAX_LEVELS))).contains("levels");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"$share/group/a/+/c"})
     void sharedFilterParts(String filter) {
