@@ -191,4 +191,9 @@ final class BenchOptions {
         }
         return Duration.ofNanos((long) (seconds * 1e9));
     }
+
+    /** Client id and topic prefix unique to this run, round and generator process, so runs never mix. */
+    String clientPrefix() {
+        return "bench-" + runId + "-" + round + "-" + ProcessHandle.current().pid();
+    }
 }

@@ -26,7 +26,7 @@ final class IdleConnectionsRun {
     }
 
     ResultRow run() throws InterruptedException {
-        String clientPrefix = "bench-" + options.runId + "-" + options.round + "-" + ProcessHandle.current().pid();
+        String clientPrefix = options.clientPrefix();
         BenchClients clients = new BenchClients(options.host, options.port, options.mqttVersion,
                 options.keepAliveSeconds, () -> tearingDown);
         List<BenchClient> connected = new ArrayList<>(options.connections);

@@ -30,7 +30,7 @@ final class LatencyRun {
     }
 
     ResultRow run() throws InterruptedException {
-        String clientPrefix = "bench-" + options.runId + "-" + options.round + "-" + ProcessHandle.current().pid();
+        String clientPrefix = options.clientPrefix();
         String topic = "bench/" + clientPrefix + "/latency";
         BenchClients clients = new BenchClients(options.host, options.port, options.mqttVersion,
                 options.keepAliveSeconds, () -> tearingDown);

@@ -103,7 +103,7 @@ final class ThroughputRun {
     }
 
     ResultRow run() throws InterruptedException {
-        String clientPrefix = "bench-" + options.runId + "-" + options.round + "-" + ProcessHandle.current().pid();
+        String clientPrefix = options.clientPrefix();
         Layout layout = Layout.of(options, "bench/" + clientPrefix);
         BenchClients clients = new BenchClients(options.host, options.port, options.mqttVersion,
                 options.keepAliveSeconds, () -> tearingDown);
