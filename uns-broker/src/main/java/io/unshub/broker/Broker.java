@@ -12,6 +12,8 @@ import io.unshub.broker.session.SessionRegistry;
 import io.unshub.broker.sys.SysTopicPublisher;
 import io.unshub.broker.transport.MqttServer;
 import io.unshub.broker.transport.ReasonCodes;
+import io.unshub.core.bus.PublishGuard;
+import io.unshub.core.bus.PublishTap;
 import io.unshub.core.bus.UnsBus;
 import io.unshub.core.lifecycle.Lifecycle;
 
@@ -39,14 +41,18 @@ public final class Broker implements Lifecycle {
     }
 
     public Broker(BrokerConfig config, SubscriptionPolicy subscriptionPolicy) {
+        this(config, new BrokerExtensions(subscriptionPolicy, PublishGuard.ACCEPT_ALL, PublishTap.NONE));
+    }
+
+    public Broker(BrokerConfig config, BrokerExtensions extensions) {
         this.config = config;
-        this.router = new Router(tree, retained, metrics);
+        this.router = new Router(tree, retained, metrics, extensions.publishGuard(), extensions.publishTap());
         this.sessions = new SessionRegistry(tree, router, metrics,
                 new Session.SessionLimits(config.maxQueuedMessages(), config.queueQos0WhileOffline(),
                         BrokerConfig.NEVER_EXPIRE));
         this.sys = new SysTopicPublisher(router, metrics, tree, retained, sessions, config.nodeName(), version());
         this.server = new MqttServer(config, metrics,
-                () -> new MqttConnection(config, router, sessions, tree, retained, metrics, subscriptionPolicy, sys));
+                () -> new MqttConnection(config, router, sessions, tree, retained, metrics, extensions, sys));
     }
 
     public static String version() {

@@ -96,18 +96,18 @@ class BrokerApiTest {
     @Test
     void retainedMessagesAreListedByFilter() {
         Mqtt5BlockingClient c = connect("api-retainer");
-        c.publishWith().topic("acme/dallas/press/temp").retain(true).qos(MqttQos.AT_LEAST_ONCE)
+        c.publishWith().topic("acme/dallas/press/_edge/temp").retain(true).qos(MqttQos.AT_LEAST_ONCE)
                 .payload("42.5".getBytes(StandardCharsets.UTF_8)).send();
-        c.publishWith().topic("other/site").retain(true).qos(MqttQos.AT_LEAST_ONCE)
+        c.publishWith().topic("other/site/_raw/blob").retain(true).qos(MqttQos.AT_LEAST_ONCE)
                 .payload(new byte[] {(byte) 0xFF, 0x00}).send();
 
         given().queryParam("filter", "acme/#").when().get("/api/v1/retained").then().statusCode(200)
                 .body("size()", equalTo(1))
-                .body("[0].topic", equalTo("acme/dallas/press/temp"))
+                .body("[0].topic", equalTo("acme/dallas/press/_edge/temp"))
                 .body("[0].payload", equalTo("42.5"))
                 .body("[0].payloadEncoding", equalTo("utf-8"))
                 .body("[0].publisher", equalTo("api-retainer"));
-        given().queryParam("filter", "other/site").when().get("/api/v1/retained").then().statusCode(200)
+        given().queryParam("filter", "other/site/_raw/blob").when().get("/api/v1/retained").then().statusCode(200)
                 .body("[0].payloadEncoding", equalTo("base64"))
                 .body("[0].payload", equalTo("/wA="));
     }
@@ -126,9 +126,9 @@ class BrokerApiTest {
         given().when().get("/q/health/live").then().statusCode(200)
                 .body("checks.name", hasItem("mqtt-event-loops"));
         Mqtt5BlockingClient c = connect("api-metrics");
-        c.subscribeWith().topicFilter("metrics/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        c.subscribeWith().topicFilter("metrics/_raw/#").qos(MqttQos.AT_LEAST_ONCE).send();
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = c.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
-            c.publishWith().topic("metrics/x").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[1000]).send();
+            c.publishWith().topic("metrics/_raw/x").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[1000]).send();
             assertThat(publishes.receive(5, java.util.concurrent.TimeUnit.SECONDS)).isPresent();
         }
         long payloadIn = broker.metrics().payloadBytesIn(1);

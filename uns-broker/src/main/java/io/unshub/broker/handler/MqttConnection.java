@@ -42,6 +42,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.unshub.broker.BrokerExtensions;
 import io.unshub.broker.config.BrokerConfig;
 import io.unshub.broker.metrics.BrokerMetrics;
 import io.unshub.broker.routing.RetainedStore;
@@ -55,6 +56,7 @@ import io.unshub.broker.session.WillMessage;
 import io.unshub.broker.transport.ProtocolViolation;
 import io.unshub.broker.transport.ReasonCodes;
 import io.unshub.broker.transport.Utf8;
+import io.unshub.core.bus.PublishGuard;
 import io.unshub.core.bus.PublishOutcome;
 import io.unshub.core.bus.UnsBus;
 import io.unshub.core.message.MessageProperties;
@@ -100,6 +102,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final RetainedStore retained;
     private final BrokerMetrics metrics;
     private final SubscriptionPolicy subscriptionPolicy;
+    private final PublishGuard publishGuard;
     private final ClientEvents events;
 
     private ChannelHandlerContext ctx;
@@ -126,7 +129,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private String closeReason = "connection closed";
 
     public MqttConnection(BrokerConfig config, UnsBus bus, SessionRegistry sessions, SubscriptionTree tree,
-                          RetainedStore retained, BrokerMetrics metrics, SubscriptionPolicy subscriptionPolicy,
+                          RetainedStore retained, BrokerMetrics metrics, BrokerExtensions extensions,
                           ClientEvents events) {
         this.config = config;
         this.bus = bus;
@@ -134,7 +137,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.tree = tree;
         this.retained = retained;
         this.metrics = metrics;
-        this.subscriptionPolicy = subscriptionPolicy;
+        this.subscriptionPolicy = extensions.subscriptionPolicy();
+        this.publishGuard = extensions.publishGuard();
         this.events = events;
     }
 
@@ -438,8 +442,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             long willDelay = v5 ? MqttProperties5.unsignedInt(payload.willProperties(),
                     MqttPropertyType.WILL_DELAY_INTERVAL, 0) : 0;
-            will = new WillMessage(UnsMessage.of(willTopic, willPayload, header.willQos(), header.isWillRetain(),
-                    willProperties, Origin.will(clientId)), willDelay);
+            UnsMessage willMessage = UnsMessage.of(willTopic, willPayload, header.willQos(), header.isWillRetain(),
+                    willProperties, Origin.will(clientId));
+            // Check the will now, while the client can still be told; later there is nobody to tell.
+            PublishOutcome.Rejected refused = publishGuard.check(willMessage);
+            if (refused != null && (v5 || refused.disconnectMqtt3())) {
+                refuseConnect(refused.reasonCode(), "will: " + refused.reason());
+                return;
+            }
+            // An MQTT 3.1.1 client has no reason code to learn from: by default it connects without its will.
+            will = refused == null ? new WillMessage(willMessage, willDelay) : null;
         }
 
         state = State.CONNECTING;
@@ -596,8 +608,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         MessageProperties messageProperties = v5 ? MqttProperties5.toMessageProperties(properties) : MessageProperties.NONE;
         metrics.messageIn(qos, payload.length);
         if (messageProperties.utf8Payload() && !Utf8.isWellFormed(payload)) {
-            rejectPublish(qos, packetId, ReasonCodes.PAYLOAD_FORMAT_INVALID,
-                    "payload format indicator is 1 but the payload is not UTF-8 [MQTT-3.3.2-4]");
+            rejectPublish(qos, packetId, new PublishOutcome.Rejected(ReasonCodes.PAYLOAD_FORMAT_INVALID,
+                    "payload format indicator is 1 but the payload is not UTF-8 [MQTT-3.3.2-4]"));
             return;
         }
         long now = System.currentTimeMillis();
@@ -605,7 +617,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 System.nanoTime());
         PublishOutcome outcome = bus.publish(message);
         if (outcome instanceof PublishOutcome.Rejected rejected) {
-            rejectPublish(qos, packetId, rejected.reasonCode(), rejected.reason());
+            rejectPublish(qos, packetId, rejected);
             return;
         }
         int code = ((PublishOutcome.Routed) outcome).subscribers() == 0 && v5 ? ReasonCodes.NO_MATCHING_SUBSCRIBERS
@@ -618,10 +630,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
-    private void rejectPublish(int qos, int packetId, int reasonCode, String reason) {
+    private void rejectPublish(int qos, int packetId, PublishOutcome.Rejected rejection) {
         metrics.publishRejected();
+        int reasonCode = rejection.reasonCode();
+        String reason = rejection.reason();
         if (protocolLevel < 5) {
-            // MQTT 3.1.1 has no negative acknowledgement: acknowledge and drop.
+            // MQTT 3.1.1 has no negative acknowledgement: close the connection or acknowledge and drop [MQTT-3.3.5-2].
+            if (rejection.disconnectMqtt3()) {
+                disconnect(reasonCode, reason);
+                return;
+            }
             if (qos == 1) {
                 writePubReply(MqttMessageType.PUBACK, packetId, ReasonCodes.SUCCESS, null);
             } else if (qos == 2) {
@@ -631,7 +649,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
         if (qos == 0) {
-            disconnect(reasonCode, reason);
+            if (rejection.disconnectMqtt5Qos0()) {
+                disconnect(reasonCode, reason);
+            }
         } else {
             writePubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId, reasonCode, reason);
         }

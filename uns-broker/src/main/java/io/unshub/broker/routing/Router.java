@@ -5,7 +5,9 @@ import io.unshub.broker.session.Session;
 import io.unshub.core.bus.BoundedMailbox;
 import io.unshub.core.bus.BusSubscription;
 import io.unshub.core.bus.MessageHandler;
+import io.unshub.core.bus.PublishGuard;
 import io.unshub.core.bus.PublishOutcome;
+import io.unshub.core.bus.PublishTap;
 import io.unshub.core.bus.SubscriberSpec;
 import io.unshub.core.bus.UnsBus;
 import io.unshub.core.message.UnsMessage;
@@ -24,12 +26,21 @@ public final class Router implements UnsBus {
     private final SubscriptionTree tree;
     private final RetainedStore retained;
     private final BrokerMetrics metrics;
+    private final PublishGuard guard;
+    private final PublishTap tap;
     private final ThreadLocal<DeliveryPlan> plans = ThreadLocal.withInitial(DeliveryPlan::new);
 
     public Router(SubscriptionTree tree, RetainedStore retained, BrokerMetrics metrics) {
+        this(tree, retained, metrics, PublishGuard.ACCEPT_ALL, PublishTap.NONE);
+    }
+
+    public Router(SubscriptionTree tree, RetainedStore retained, BrokerMetrics metrics, PublishGuard guard,
+                  PublishTap tap) {
         this.tree = tree;
         this.retained = retained;
         this.metrics = metrics;
+        this.guard = guard;
+        this.tap = tap;
     }
 
     @Override
@@ -39,6 +50,12 @@ public final class Router implements UnsBus {
             metrics.publishRejected();
             return new PublishOutcome.Rejected(0x90, problem);
         }
+        PublishOutcome.Rejected rejected = guard.check(message);
+        if (rejected != null) {
+            metrics.publishRejected();
+            return rejected;
+        }
+        tap.accepted(message);
         if (message.retain()) {
             retained.apply(message);
         }

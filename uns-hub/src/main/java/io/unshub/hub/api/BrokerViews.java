@@ -6,8 +6,6 @@ import io.unshub.broker.session.Session;
 import io.unshub.core.message.UnsMessage;
 import io.unshub.core.message.UserProperty;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
@@ -61,18 +59,10 @@ final class BrokerViews {
     }
 
     static RetainedView retained(UnsMessage message) {
-        String text = utf8OrNull(message.payload());
+        String text = PayloadView.utf8OrNull(message.payload());
         return new RetainedView(message.topic(),
                 text != null ? text : Base64.getEncoder().encodeToString(message.payload()),
                 text != null ? "utf-8" : "base64", message.qos(), Instant.ofEpochMilli(message.receivedAtMillis()),
                 message.origin().id(), message.properties().userProperties());
-    }
-
-    private static String utf8OrNull(byte[] payload) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(payload)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 }

@@ -29,6 +29,27 @@ public interface UnsConfig {
 
     Mqtt mqtt();
 
+    Namespace namespace();
+
+    /** The ISA-95 namespace ({@code uns.namespace.*}); the model itself lives in a YAML file. */
+    interface Namespace {
+
+        /** The namespace model file; unset = {@code <uns.config-dir>/namespace.yaml}. */
+        Optional<String> file();
+
+        /** Check every published message against the model (off = record the live tree only). */
+        @WithDefault("true")
+        boolean enforce();
+
+        /** How often the model file is checked for changes; 0 turns hot reload off. */
+        @WithDefault("2s")
+        Duration reloadInterval();
+
+        /** Most topics the live namespace keeps (last value, count); new topics beyond it are counted only. */
+        @WithDefault("200000")
+        int maxLiveTopics();
+    }
+
     /** The MQTT broker ({@code uns.mqtt.*}). */
     interface Mqtt {
 

@@ -3,10 +3,12 @@ package io.unshub.hub.lifecycle;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.unshub.broker.Broker;
+import io.unshub.broker.BrokerExtensions;
 import io.unshub.broker.handler.SubscriptionPolicy;
 import io.unshub.core.bus.UnsBus;
 import io.unshub.hub.config.BrokerConfigMapper;
 import io.unshub.hub.config.UnsConfig;
+import io.unshub.hub.namespace.NamespaceRuntime;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,8 +21,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Creates the broker from configuration and ties it to the application's lifecycle: it starts first
- * (everything else rides on the bus) and stops last.
+ * Creates the broker from configuration, with the namespace's guard and live tree plugged into its
+ * publish funnel, and ties it to the application's lifecycle: it starts first (everything else rides on
+ * the bus) and stops last.
  */
 @ApplicationScoped
 public class BrokerLifecycle {
@@ -28,20 +31,26 @@ public class BrokerLifecycle {
     private static final Logger LOG = Logger.getLogger(BrokerLifecycle.class);
 
     private final Broker broker;
+    private final NamespaceRuntime namespace;
 
-    BrokerLifecycle(UnsConfig config) {
+    BrokerLifecycle(UnsConfig config, NamespaceRuntime namespace) {
+        this.namespace = namespace;
         Set<String> refused = new HashSet<>(config.mqtt().refusedFilters().orElse(List.of()));
-        SubscriptionPolicy policy = refused.isEmpty() ? SubscriptionPolicy.ALLOW_ALL
-                : (clientId, filter) -> refused.contains(filter) ? 0x87 : 0;
-        this.broker = new Broker(BrokerConfigMapper.toBrokerConfig(config.mqtt()), policy);
+        SubscriptionPolicy policy = (clientId, filter) -> refused.contains(filter) ? 0x87
+                : namespace.checkSubscription(filter);
+        this.broker = new Broker(BrokerConfigMapper.toBrokerConfig(config.mqtt()),
+                new BrokerExtensions(policy, namespace.guard(), namespace.live()));
+        namespace.attach(broker.bus());
     }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
         broker.start();
+        namespace.startReloading();
         LOG.infof("UNS hub broker %s up: MQTT tcp=%d ws=%d", Broker.version(), broker.tcpPort(), broker.wsPort());
     }
 
     void onStop(@Observes @Priority(Integer.MAX_VALUE) ShutdownEvent event) {
+        namespace.stop();
         broker.stop();
     }
 

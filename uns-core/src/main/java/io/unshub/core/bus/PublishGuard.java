@@ -1,0 +1,20 @@
+package io.unshub.core.bus;
+
+import io.unshub.core.message.UnsMessage;
+
+/**
+ * Decides whether a message may enter the bus at all. The bus asks it once per publish, for every
+ * publisher (network clients, wills, in-process components), before the retained store or any
+ * subscriber sees the message; a rejected message goes nowhere.
+ *
+ * <p>Called on the publisher's thread, often a network event loop: it must not block, and it must not
+ * allocate when it accepts (that is the path every message takes).
+ */
+@FunctionalInterface
+public interface PublishGuard {
+
+    PublishGuard ACCEPT_ALL = message -> null;
+
+    /** Returns {@code null} to accept, or the rejection to report to the publisher. */
+    PublishOutcome.Rejected check(UnsMessage message);
+}
