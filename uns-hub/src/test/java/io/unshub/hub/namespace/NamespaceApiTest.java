@@ -209,6 +209,9 @@ class NamespaceApiTest {
         PlantModelProfile.write(PlantModelProfile.model("2", "site3"));
         await().atMost(Duration.ofSeconds(10)).until(() -> "2".equals(revision()));
         assertThat(validate(topic)).isEqualTo("accepted");
+        await().atMost(Duration.ofSeconds(5)).until(() -> sysRevision().contains("\"revision\":\"2\""));
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'namespace-model' }.data.revision", equalTo("2"));
 
         PlantModelProfile.write(PlantModelProfile.model("3", "site3") + "  bogus: true\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> lastError() != null);
@@ -219,6 +222,20 @@ class NamespaceApiTest {
         PlantModelProfile.write(PlantModelProfile.model("1", null));
         await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(revision()) && lastError() == null);
         assertThat(validate(topic)).isEqualTo("rejected");
+    }
+
+    @Test
+    void everyNamespaceEndpointIsInTheOpenApiDocument() {
+        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/api/v1/namespace"))
+                .body(containsString("/api/v1/namespace/tree"))
+                .body(containsString("/api/v1/namespace/validate"))
+                .body(containsString("/api/v1/values"));
+    }
+
+    private String sysRevision() {
+        return broker.retained().matching(NamespaceRuntime.SYS_TOPIC).stream()
+                .map(m -> new String(m.payload(), StandardCharsets.UTF_8)).findFirst().orElse("");
     }
 
     private static String validate(String topic) {

@@ -222,8 +222,9 @@ public final class CompiledNamespace {
             }
             level++;
             if (end == length) {
-                return reject(Rule.CLASS_MISSING, why, "the topic ends at level '", check.name,
-                        "' without a class segment (", String.join(", ", model.classes().keySet()), ")");
+                return reject(Rule.CLASS_MISSING, why, "the topic ends at level '", check.name, "' ('",
+                        topic.substring(pos, end), "') without a class segment (",
+                        String.join(", ", model.classes().keySet()), ")");
             }
             pos = end + 1;
         }
