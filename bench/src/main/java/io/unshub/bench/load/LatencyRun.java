@@ -31,7 +31,7 @@ final class LatencyRun {
 
     ResultRow run() throws InterruptedException {
         String clientPrefix = options.clientPrefix();
-        String topic = "bench/" + clientPrefix + "/latency";
+        String topic = "bench/" + clientPrefix + "/_raw/latency"; // ISA-95 shaped: the hub enforces it
         BenchClients clients = new BenchClients(options.host, options.port, options.mqttVersion,
                 options.keepAliveSeconds, () -> tearingDown);
         BenchClient subscriber = clients.create(clientPrefix + "-sub");

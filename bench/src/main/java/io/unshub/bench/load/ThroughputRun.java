@@ -22,22 +22,25 @@ import java.util.stream.IntStream;
  */
 final class ThroughputRun {
 
-    /** Who publishes where and who subscribes to what. */
+    /**
+     * Who publishes where and who subscribes to what. Topics have the ISA-95 shape the hub enforces
+     * (enterprise/site/_class/tag), so the same run measures every broker on equal terms.
+     */
     private record Layout(List<String> publisherTopics, List<String> subscriberFilters, int receiversPerMessage) {
 
         static Layout of(BenchOptions options, String topicPrefix) {
             return switch (options.scenario) {
                 case FAN_IN -> new Layout(
-                        numbered(topicPrefix + "/fan-in/", options.publishers),
-                        List.of(topicPrefix + "/fan-in/+"),
+                        numbered(topicPrefix + "/fan-in/_raw/", options.publishers),
+                        List.of(topicPrefix + "/fan-in/_raw/+"),
                         1);
                 case FAN_OUT -> new Layout(
-                        List.of(topicPrefix + "/fan-out"),
-                        Collections.nCopies(options.subscribers, topicPrefix + "/fan-out"),
+                        List.of(topicPrefix + "/fan-out/_raw/data"),
+                        Collections.nCopies(options.subscribers, topicPrefix + "/fan-out/_raw/data"),
                         options.subscribers);
                 case P2P -> new Layout(
-                        numbered(topicPrefix + "/p2p/", options.pairs),
-                        numbered(topicPrefix + "/p2p/", options.pairs),
+                        numbered(topicPrefix + "/p2p/_raw/", options.pairs),
+                        numbered(topicPrefix + "/p2p/_raw/", options.pairs),
                         1);
                 default -> throw new IllegalArgumentException(options.scenario + " is not a throughput scenario");
             };

@@ -7,8 +7,9 @@ import io.unshub.core.message.UnsMessage;
  * publisher (network clients, wills, in-process components), before the retained store or any
  * subscriber sees the message; a rejected message goes nowhere.
  *
- * <p>Called on the publisher's thread, often a network event loop: it must not block, and it must not
- * allocate when it accepts (that is the path every message takes).
+ * <p>Called on the publisher's thread, often a network event loop: it must not block, and its topic checks
+ * must not allocate when they accept (that is the path every message takes); a payload check that has to
+ * parse the payload is the one exception.
  */
 @FunctionalInterface
 public interface PublishGuard {

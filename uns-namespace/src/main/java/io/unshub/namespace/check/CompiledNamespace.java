@@ -92,7 +92,7 @@ public final class CompiledNamespace {
 
     /**
      * The class index of an accepted topic ({@code >= 0}), {@link #RESERVED}, or {@code -2 - rule.ordinal()}
-     * for a rejected one ({@link #ruleOf}). Allocates nothing.
+     * for a rejected one ({@link #ruleOf}). Allocates nothing when the topic is accepted.
      */
     public int classify(String topic) {
         return walk(topic, null);
@@ -209,7 +209,8 @@ public final class CompiledNamespace {
                 if (child == null) {
                     if (node.any == null) {
                         return reject(Rule.NOT_IN_TREE, why, check.name, " '", topic.substring(pos, end),
-                                "' is not in the namespace tree under '", topic.substring(0, Math.max(0, pos - 1)), "'");
+                                "' is not in the namespace tree",
+                                level == 0 ? "" : " under '" + topic.substring(0, pos - 1) + "'");
                     }
                     if (!check.accepts(topic, pos, end)) {
                         return rejectLevel(check, topic, pos, end, why);

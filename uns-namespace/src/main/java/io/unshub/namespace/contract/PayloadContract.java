@@ -1,10 +1,12 @@
 package io.unshub.namespace.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.unshub.namespace.check.Rule;
@@ -24,8 +26,13 @@ import java.util.Set;
  */
 public final class PayloadContract {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: a JSON document followed by anything else is not JSON. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    /** The draft 2020-12 meta-schema, bundled with the validator: catches {@code type: strin} at load. */
+    private static final JsonSchema META_SCHEMA =
+            SCHEMAS.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
     /** How many schema messages a reason lists before it says "and N more". */
     private static final int REPORTED_SCHEMA_MESSAGES = 3;
 
@@ -45,6 +52,11 @@ public final class PayloadContract {
     }
 
     private static JsonSchema compile(JsonNode schemaNode) {
+        Set<ValidationMessage> problems = META_SCHEMA.validate(schemaNode);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("not a valid JSON Schema (draft 2020-12): "
+                    + problems.iterator().next().getMessage());
+        }
         try {
             JsonSchema compiled = SCHEMAS.getSchema(schemaNode);
             compiled.initializeValidators(); // surface bad keywords and references now, not on the first message

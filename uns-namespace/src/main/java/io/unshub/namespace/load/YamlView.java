@@ -141,7 +141,13 @@ final class YamlView {
         if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.BOOL)) {
             throw error("expected true or false, found " + shape());
         }
-        return Boolean.parseBoolean(scalar.getValue().toLowerCase(java.util.Locale.ROOT));
+        return yamlTrue(scalar.getValue());
+    }
+
+    /** YAML 1.1 booleans, as SnakeYAML resolves them: yes/on/true (any case) are true, no/off/false false. */
+    private static boolean yamlTrue(String value) {
+        String v = value.toLowerCase(java.util.Locale.ROOT);
+        return v.equals("true") || v.equals("yes") || v.equals("on");
     }
 
     List<String> strings() throws ModelException {
@@ -186,7 +192,7 @@ final class YamlView {
             throw error("'" + value + "' is not a number JSON can hold");
         }
         if (tag.equals(Tag.BOOL)) {
-            return f.booleanNode(Boolean.parseBoolean(value.toLowerCase(java.util.Locale.ROOT)));
+            return f.booleanNode(yamlTrue(value));
         }
         return f.textNode(value);
     }
