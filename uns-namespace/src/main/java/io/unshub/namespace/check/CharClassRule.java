@@ -88,8 +88,8 @@ final class CharClassRule implements SegmentRule {
         if (p.atEndOrDollar()) {
             return qa == null ? null : new CharClassRule(regex, null, a, qa[0], qa[1]);
         }
-        if (qa[0] != 1 || qa[1] != 1) {
-            return null;
+        if (qa == null || qa[0] != 1 || qa[1] != 1) {
+            return null; // a lazy or possessive quantifier, or a repeated first class
         }
         long[] b = p.charClass();
         if (b == null) {

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,8 +37,8 @@ public final class ViolationReporter {
 
     void report(UnsMessage message, Rule rule, String reason, String revision, boolean publish) {
         Origin origin = message.origin();
-        log.warn("namespace violation {} by {} '{}' on '{}': {}", rule.id(), origin.kind().name().toLowerCase(),
-                origin.id(), message.topic(), reason);
+        log.warn("namespace violation {} by {} '{}' on '{}': {}", rule.id(),
+                origin.kind().name().toLowerCase(Locale.ROOT), origin.id(), message.topic(), reason);
         UnsBus target = bus;
         if (!publish || target == null) {
             return;
@@ -45,7 +46,7 @@ public final class ViolationReporter {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("topic", message.topic());
         report.put("clientId", origin.id());
-        report.put("origin", origin.kind().name().toLowerCase());
+        report.put("origin", origin.kind().name().toLowerCase(Locale.ROOT));
         report.put("rule", rule.id());
         report.put("ruleName", rule.ruleName());
         report.put("reasonCode", rule.reasonCode());

@@ -210,13 +210,17 @@ public final class LiveNamespace implements PublishTap {
                 out.add(node.value); // '#' also matches its parent level
             }
             for (PathNode child : node.children.values()) {
-                all(child, out);
+                if (!hiddenFromWildcard(i, child)) {
+                    all(child, out);
+                }
             }
             return;
         }
         if (segment.equals("+")) {
             for (PathNode child : node.children.values()) {
-                collect(child, filter, i + 1, out);
+                if (!hiddenFromWildcard(i, child)) {
+                    collect(child, filter, i + 1, out);
+                }
             }
             return;
         }
@@ -224,6 +228,11 @@ public final class LiveNamespace implements PublishTap {
         if (child != null) {
             collect(child, filter, i + 1, out);
         }
+    }
+
+    /** A wildcard first level never matches a topic starting with '$' [MQTT-4.7.2-1]. */
+    private static boolean hiddenFromWildcard(int level, PathNode child) {
+        return level == 0 && child.name.startsWith("$");
     }
 
     private void all(PathNode node, List<TopicValue> out) {

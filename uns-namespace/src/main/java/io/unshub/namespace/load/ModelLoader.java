@@ -290,7 +290,7 @@ public final class ModelLoader {
                 if (e.getKey().equals("*")) {
                     any = child;
                 } else {
-                    checkTreeName(e.getValue(), e.getKey(), depth);
+                    checkTreeName(e.getValue().atKey(), e.getKey(), depth);
                     children.put(e.getKey(), child);
                 }
             }
@@ -369,7 +369,8 @@ public final class ModelLoader {
                 String name = entry.getKey();
                 YamlView value = entry.getValue();
                 if (!classRule.accepts(name, 0, name.length())) {
-                    throw value.error("class '" + name + "' must start with '_' and match " + CLASS_NAME_PATTERN);
+                    throw value.atKey().error("class '" + name + "' must start with '_' and match "
+                            + CLASS_NAME_PATTERN);
                 }
                 Map<String, YamlView> e = value.entries(Set.of("payload", "tagPath", "historize", "description"));
                 String payload = "any";

@@ -29,11 +29,23 @@ final class YamlView {
     private final String file;
     private final Node node;
     private final String path;
+    /** The key this node is the value of, or {@code null}: errors about the key itself point at its line. */
+    private final Node keyNode;
 
     YamlView(String file, Node node, String path) {
+        this(file, node, path, null);
+    }
+
+    private YamlView(String file, Node node, String path, Node keyNode) {
         this.file = file;
         this.node = node;
         this.path = path;
+        this.keyNode = keyNode;
+    }
+
+    /** This entry seen at its key, for errors about the key (an unknown or badly named key) rather than its value. */
+    YamlView atKey() {
+        return keyNode == null ? this : new YamlView(file, keyNode, path);
     }
 
     String file() {
@@ -82,7 +94,7 @@ final class YamlView {
             if (entries.containsKey(key)) {
                 throw new YamlView(file, keyNode, childPath).error("duplicate key '" + key + "'");
             }
-            entries.put(key, new YamlView(file, tuple.getValueNode(), childPath));
+            entries.put(key, new YamlView(file, tuple.getValueNode(), childPath, keyNode));
         }
         return entries;
     }
@@ -92,7 +104,7 @@ final class YamlView {
         Map<String, YamlView> entries = entries();
         for (Map.Entry<String, YamlView> e : entries.entrySet()) {
             if (!allowed.contains(e.getKey())) {
-                throw e.getValue().error("unknown key '" + e.getKey() + "' (allowed here: "
+                throw e.getValue().atKey().error("unknown key '" + e.getKey() + "' (allowed here: "
                         + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
