@@ -447,7 +447,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             // Check the will now, while the client can still be told; later there is nobody to tell.
             PublishOutcome.Rejected refused = publishGuard.check(willMessage);
             if (refused != null && (v5 || refused.disconnectMqtt3())) {
-                refuseConnect(refused.reasonCode(), "will: " + refused.reason());
+                // MQTT 3.1.1 has no CONNACK code for a refused will; "not authorized" is the closest it can read.
+                refuseConnect(v5 ? refused.reasonCode() : ReasonCodes.NOT_AUTHORIZED, "will: " + refused.reason());
                 return;
             }
             // An MQTT 3.1.1 client has no reason code to learn from: by default it connects without its will.
@@ -608,6 +609,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         MessageProperties messageProperties = v5 ? MqttProperties5.toMessageProperties(properties) : MessageProperties.NONE;
         metrics.messageIn(qos, payload.length);
         if (messageProperties.utf8Payload() && !Utf8.isWellFormed(payload)) {
+            metrics.publishRejected(); // refused before it reached the bus, which counts the others
             rejectPublish(qos, packetId, new PublishOutcome.Rejected(ReasonCodes.PAYLOAD_FORMAT_INVALID,
                     "payload format indicator is 1 but the payload is not UTF-8 [MQTT-3.3.2-4]"));
             return;
@@ -631,7 +633,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private void rejectPublish(int qos, int packetId, PublishOutcome.Rejected rejection) {
-        metrics.publishRejected();
         int reasonCode = rejection.reasonCode();
         String reason = rejection.reason();
         if (protocolLevel < 5) {

@@ -15,19 +15,23 @@ import io.unshub.core.topic.Topics;
 
 /**
  * The publish funnel and the broker's implementation of {@link UnsBus}. Every message, from the
- * network, a will or an in-process publisher, is validated, applied to the retained store, matched
- * against the subscription tree and handed to each matching session or in-process mailbox.
+ * network, a will or an in-process publisher, is validated, checked by the {@link PublishGuard} (the
+ * namespace), shown to the {@link PublishTap} (the live namespace), applied to the retained store,
+ * matched against the subscription tree and handed to each matching session or in-process mailbox.
  *
  * <p>Thread-safe: {@link #publish} runs on the publisher's thread (usually its event loop) and only
  * enqueues; sessions deliver on their own event loop.
  */
 public final class Router implements UnsBus {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
+
     private final SubscriptionTree tree;
     private final RetainedStore retained;
     private final BrokerMetrics metrics;
     private final PublishGuard guard;
     private final PublishTap tap;
+    private final java.util.concurrent.atomic.AtomicLong hookFailures = new java.util.concurrent.atomic.AtomicLong();
     private final ThreadLocal<DeliveryPlan> plans = ThreadLocal.withInitial(DeliveryPlan::new);
 
     public Router(SubscriptionTree tree, RetainedStore retained, BrokerMetrics metrics) {
@@ -50,12 +54,20 @@ public final class Router implements UnsBus {
             metrics.publishRejected();
             return new PublishOutcome.Rejected(0x90, problem);
         }
-        PublishOutcome.Rejected rejected = guard.check(message);
+        // Deleting a retained message that exists is always allowed, so values that an older rule set let in
+        // can be cleared after the rules were tightened.
+        boolean clearsRetained = message.retain() && message.payload().length == 0
+                && retained.get(message.topic()) != null;
+        PublishOutcome.Rejected rejected = clearsRetained ? null : guarded(message);
         if (rejected != null) {
             metrics.publishRejected();
             return rejected;
         }
-        tap.accepted(message);
+        try {
+            tap.accepted(message);
+        } catch (RuntimeException e) {
+            failure("publish tap", e);
+        }
         if (message.retain()) {
             retained.apply(message);
         }
@@ -72,6 +84,24 @@ public final class Router implements UnsBus {
         } finally {
             plan.reset();
             plan.busy = false;
+        }
+    }
+
+    /** The guard's verdict; a guard that throws refuses the message instead of breaking the funnel. */
+    private PublishOutcome.Rejected guarded(UnsMessage message) {
+        try {
+            return guard.check(message);
+        } catch (RuntimeException e) {
+            failure("publish guard", e);
+            return new PublishOutcome.Rejected(0x83, "the hub could not check this message: " + e);
+        }
+    }
+
+    /** Logs the first failures of a hook in full and then one in every 10,000, so a broken hook cannot flood the log. */
+    private void failure(String hook, RuntimeException e) {
+        long n = hookFailures.incrementAndGet();
+        if (n <= 10 || n % 10_000 == 0) {
+            LOG.error("{} failed ({} failures so far)", hook, n, e);
         }
     }
 

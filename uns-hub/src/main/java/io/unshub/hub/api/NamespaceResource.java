@@ -28,7 +28,8 @@ import java.util.List;
 @Tag(name = "Namespace", description = "The namespace model, the live tree of current values, topic validation")
 public class NamespaceResource {
 
-    static final int MAX_VALUES_PAGE = 10_000;
+    static final int DEFAULT_PAGE = 1_000;
+    static final int MAX_PAGE = 10_000;
 
     @Inject
     NamespaceRuntime namespace;
@@ -49,18 +50,33 @@ public class NamespaceResource {
     @GET
     @Path("namespace/tree")
     @Operation(summary = "The children of a path in the live namespace, with last value, message count and last "
-            + "update of each child that is a topic; browse lazily from the top (no path)")
+            + "update of each child that is a topic; browse lazily from the top (no path), page with limit/after")
     public NamespaceViews.TreeView tree(
             @Parameter(description = "A topic path without wildcards, e.g. acme/dallas/press; empty for the top")
-            @QueryParam("path") @DefaultValue("") String path) {
-        String normalized = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        if (normalized.contains("+") || normalized.contains("#")) {
+            @QueryParam("path") @DefaultValue("") String path,
+            @Parameter(description = "Page size, 1 to 10000 (default 1000)") @QueryParam("limit") String limit,
+            @Parameter(description = "Continue after this child name (the previous page's 'next')")
+            @QueryParam("after") String after) {
+        if (path.startsWith("/") || path.endsWith("/") || path.contains("//")) {
+            throw ApiException.badRequest("path '" + path + "' must be segments separated by single '/', "
+                    + "without a leading or trailing '/'");
+        }
+        if (path.contains("+") || path.contains("#")) {
             throw ApiException.badRequest("path '" + path + "' must not contain wildcards; use /api/v1/values?filter=");
         }
-        List<NamespaceViews.NodeView> children = namespace.live().children(normalized)
-                .orElseThrow(() -> ApiException.notFound("no topic in the live namespace under '" + normalized + "'"))
-                .stream().map(NamespaceViews::node).toList();
-        return new NamespaceViews.TreeView(normalized, namespace.current().model().revision(), children);
+        int pageSize = pageSize(limit);
+        List<LiveNamespace.Node> children = namespace.live().children(path)
+                .orElseThrow(() -> ApiException.notFound("no topic in the live namespace under '" + path + "'"));
+        int from = 0;
+        if (after != null) {
+            while (from < children.size() && children.get(from).name().compareTo(after) <= 0) {
+                from++;
+            }
+        }
+        int to = from + Math.min(children.size() - from, pageSize);
+        List<NamespaceViews.NodeView> page = children.subList(from, to).stream().map(NamespaceViews::node).toList();
+        String next = to < children.size() ? children.get(to - 1).name() : null;
+        return new NamespaceViews.TreeView(path, namespace.current().model().revision(), page, next);
     }
 
     @GET
@@ -69,7 +85,7 @@ public class NamespaceResource {
     public NamespaceViews.ValuesView values(
             @Parameter(description = "MQTT topic filter, e.g. acme/+/press/#") @QueryParam("filter")
             @DefaultValue("#") String filter,
-            @Parameter(description = "Page size, 1 to 10000") @QueryParam("limit") @DefaultValue("1000") int limit,
+            @Parameter(description = "Page size, 1 to 10000 (default 1000)") @QueryParam("limit") String limit,
             @Parameter(description = "Continue after this topic (the previous page's 'next')") @QueryParam("after")
             String after) {
         String problem = Topics.validateFilter(filter);
@@ -77,14 +93,28 @@ public class NamespaceResource {
             throw ApiException.badRequest("invalid filter '" + filter + "': "
                     + (problem != null ? problem : "shared subscription filters do not apply"));
         }
-        if (limit < 1 || limit > MAX_VALUES_PAGE) {
-            throw ApiException.badRequest("limit must be between 1 and " + MAX_VALUES_PAGE + ", was " + limit);
-        }
-        List<TopicValue> page = namespace.live().values(filter, after, limit + 1);
-        boolean more = page.size() > limit;
-        List<NamespaceViews.ValueView> values = page.stream().limit(limit).map(NamespaceViews::value).toList();
+        int pageSize = pageSize(limit);
+        List<TopicValue> page = namespace.live().values(filter, after, pageSize + 1);
+        boolean more = page.size() > pageSize;
+        List<NamespaceViews.ValueView> values = page.stream().limit(pageSize).map(NamespaceViews::value).toList();
         String next = more ? values.get(values.size() - 1).topic() : null;
         return new NamespaceViews.ValuesView(filter, values.size(), values, next);
+    }
+
+    /** Parsed here rather than by JAX-RS, which answers a malformed number with 404 instead of 400. */
+    private static int pageSize(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return DEFAULT_PAGE;
+        }
+        try {
+            int value = Integer.parseInt(limit);
+            if (value >= 1 && value <= MAX_PAGE) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("limit must be a whole number between 1 and " + MAX_PAGE + ", was '" + limit + "'");
     }
 
     @POST

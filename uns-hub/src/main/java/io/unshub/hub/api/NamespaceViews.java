@@ -18,7 +18,8 @@ final class NamespaceViews {
     /**
      * The model in force and how it got there.
      *
-     * @param lastError why the last reload was refused (the previous model stays), or null
+     * @param lastError       why the last reload was refused (the previous model stays), or null
+     * @param untrackedTopics messages on new topics not kept because the live namespace was full
      */
     record ModelView(String name, String revision, String checksum, String source, boolean enforced,
                      Instant loadedAt, int reloads, String lastError, Instant lastErrorAt, int liveTopics,
@@ -34,7 +35,10 @@ final class NamespaceViews {
     record NodeView(String name, String path, int children, long topicsBelow, ValueView value) {
     }
 
-    record TreeView(String path, String revision, List<NodeView> children) {
+    /**
+     * @param next pass as {@code after} to get the next page of children; null on the last page
+     */
+    record TreeView(String path, String revision, List<NodeView> children, String next) {
     }
 
     /**

@@ -16,6 +16,7 @@ import io.unshub.namespace.load.ModelException;
 import io.unshub.namespace.load.ModelReloader;
 import jakarta.inject.Singleton;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,6 +51,11 @@ public class NamespaceRuntime {
                     + ns.maxLiveTopics());
         }
         Path file = Path.of(ns.file().orElse(config.configDir() + "/namespace.yaml"));
+        if (ns.file().isPresent() && !Files.isRegularFile(file)) {
+            // Only the default location may be absent: a configured file that is missing is a typo, not "no model".
+            throw new InvalidConfigException(FILE_KEY, "the namespace model file " + file.toAbsolutePath()
+                    + " does not exist");
+        }
         this.reloader = new ModelReloader(file, this::installed);
         CompiledNamespace initial;
         try {
@@ -104,7 +110,7 @@ public class NamespaceRuntime {
             target.publish(UnsMessage.of(SYS_TOPIC, JSON.writeValueAsBytes(info), 0, true, MessageProperties.NONE,
                     ViolationReporter.ORIGIN));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("cannot encode the namespace state", e);
         }
     }
 

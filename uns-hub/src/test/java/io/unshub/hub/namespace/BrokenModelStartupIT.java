@@ -32,21 +32,33 @@ class BrokenModelStartupIT {
                     _edge: {}
                 """, StandardCharsets.UTF_8);
 
+        assertThat(startAndExpectFailure(model, dir))
+                .contains("uns.namespace.file")
+                .contains(model + ":6: spec.levels[1].requried: unknown key 'requried'");
+    }
+
+    @Test
+    void aConfiguredModelFileThatDoesNotExistStopsStartUp(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("namspace.yaml");
+        assertThat(startAndExpectFailure(missing, dir))
+                .contains("uns.namespace.file")
+                .contains(missing + " does not exist");
+    }
+
+    /** Starts the packaged hub with {@code model}, waits for it to give up, and returns what it printed. */
+    private static String startAndExpectFailure(Path model, Path dir) throws Exception {
         Process hub = new ProcessBuilder(List.of(javaBinary(), "-Duns.namespace.file=" + model,
                 "-Duns.mqtt.random-ports=true", "-Duns.mqtt.host=127.0.0.1", "-Dquarkus.http.port=0",
                 "-Duns.data-dir=" + dir.resolve("data"), "-jar", System.getProperty("uns.hub.jar")))
                 .redirectErrorStream(true).start();
-        String output;
         try {
             assertThat(hub.waitFor(60, TimeUnit.SECONDS)).as("the hub exits on its own").isTrue();
-            output = new String(hub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String output = new String(hub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(hub.exitValue()).as(output).isNotZero();
+            return output;
         } finally {
             hub.destroyForcibly();
         }
-        assertThat(hub.exitValue()).as(output).isNotZero();
-        assertThat(output)
-                .contains("uns.namespace.file")
-                .contains(model + ":6: spec.levels[1].requried: unknown key 'requried'");
     }
 
     private static String javaBinary() throws IOException {

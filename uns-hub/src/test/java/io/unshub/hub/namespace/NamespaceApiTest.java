@@ -112,7 +112,28 @@ class NamespaceApiTest {
 
         given().queryParam("path", "acme/nowhere").when().get("/api/v1/namespace/tree").then().statusCode(404)
                 .body("detail", containsString("acme/nowhere"));
-        given().queryParam("path", "acme/+").when().get("/api/v1/namespace/tree").then().statusCode(400);
+        for (String bad : List.of("acme/+", "/acme", "acme/", "acme//site1")) {
+            given().queryParam("path", bad).when().get("/api/v1/namespace/tree").then().statusCode(400);
+        }
+    }
+
+    @Test
+    void wideLevelsArePaged() {
+        String path = "acme/site1/area2/line3/cell4/_edge";
+        JsonPath first = given().queryParam("path", path).queryParam("limit", 4).when()
+                .get("/api/v1/namespace/tree").then().statusCode(200).extract().jsonPath();
+        assertThat(first.getList("children.name")).containsExactly("tag1", "tag10", "tag2", "tag3");
+        assertThat(first.getString("next")).isEqualTo("tag3");
+        JsonPath rest = given().queryParam("path", path).queryParam("limit", 100).queryParam("after", "tag3").when()
+                .get("/api/v1/namespace/tree").then().statusCode(200).extract().jsonPath();
+        assertThat(rest.getList("children.name")).containsExactly("tag4", "tag5", "tag6", "tag7", "tag8", "tag9");
+        assertThat(rest.getString("next")).isNull();
+        for (String bad : List.of("0", "10001", "abc", "99999999999")) {
+            given().queryParam("path", path).queryParam("limit", bad).when().get("/api/v1/namespace/tree").then()
+                    .statusCode(400).body("detail", containsString("limit"));
+            given().queryParam("limit", bad).when().get("/api/v1/values").then().statusCode(400)
+                    .body("detail", containsString("limit"));
+        }
     }
 
     @Test
@@ -144,8 +165,6 @@ class NamespaceApiTest {
                 .body("values.topic", equalTo(List.of("acme/site1/area1/line1/cell1/_edge/tag3",
                         "acme/site2/area1/line1/cell1/_edge/tag3")));
         given().queryParam("filter", "acme/#/x").when().get("/api/v1/values").then().statusCode(400);
-        given().queryParam("limit", 0).when().get("/api/v1/values").then().statusCode(400)
-                .body("detail", containsString("limit"));
     }
 
     @Test

@@ -26,6 +26,8 @@ public final class CompiledNamespace {
     /** {@link #classify} result for a topic under a reserved prefix. */
     public static final int RESERVED = -1;
 
+    private static final int NAMES_IN_A_REASON = 10;
+
     private final NamespaceModel model;
     private final String rootPrefix;
     private final int rootSegments;
@@ -37,7 +39,11 @@ public final class CompiledNamespace {
     private final NameTable<ClassCheck> classTable;
     private final ClassCheck[] classes;
     private final String[] reserved;
+    private final String[] reservedPrefixes;
+    private final String[] reservedFilters;
     private final FilterReach reach;
+    /** The class names for reasons, capped so a reason string stays small. */
+    private final String classNames;
 
     private CompiledNamespace(NamespaceModel model) {
         this.model = model;
@@ -74,7 +80,35 @@ public final class CompiledNamespace {
         this.classTable = new NameTable<>(byName);
         this.classes = list.toArray(new ClassCheck[0]);
         this.reserved = model.reserved().toArray(new String[0]);
+        // Literal "prefix/#" filters (all the built-in ones) become a startsWith; the rest use the matcher.
+        List<String> prefixes = new ArrayList<>();
+        List<String> filters = new ArrayList<>();
+        for (String filter : reserved) {
+            String head = filter.endsWith("/#") ? filter.substring(0, filter.length() - 1) : null;
+            if (head != null && head.indexOf('+') < 0 && head.indexOf('#') < 0) {
+                prefixes.add(head);
+            } else {
+                filters.add(filter);
+            }
+        }
+        this.reservedPrefixes = prefixes.toArray(new String[0]);
+        this.reservedFilters = filters.toArray(new String[0]);
         this.reach = new FilterReach(this);
+        this.classNames = some(model.classes().keySet());
+    }
+
+    /** At most {@value #NAMES_IN_A_REASON} names, then how many more: reasons go into MQTT packets and logs. */
+    private static String some(java.util.Collection<String> names) {
+        StringBuilder text = new StringBuilder("[");
+        int i = 0;
+        for (String name : names) {
+            if (i == NAMES_IN_A_REASON) {
+                text.append(", and ").append(names.size() - i).append(" more");
+                break;
+            }
+            text.append(i++ == 0 ? "" : ", ").append(name);
+        }
+        return text.append(']').toString();
     }
 
     /**
@@ -115,7 +149,14 @@ public final class CompiledNamespace {
 
     /** Whether the topic is under a reserved prefix (never validated as UNS). */
     public boolean isReserved(String topic) {
-        for (String filter : reserved) {
+        for (String prefix : reservedPrefixes) {
+            // "p/#" matches "p" itself and every topic under "p/"; prefix holds "p/"
+            if (topic.startsWith(prefix)
+                    || (topic.length() == prefix.length() - 1 && prefix.startsWith(topic))) {
+                return true;
+            }
+        }
+        for (String filter : reservedFilters) {
             if (TopicMatcher.matches(filter, topic)) {
                 return true;
             }
@@ -195,13 +236,13 @@ public final class CompiledNamespace {
                 ClassCheck cls = classTable.get(topic, pos, end);
                 if (cls == null) {
                     return reject(Rule.CLASS_UNKNOWN, why, "class '", topic.substring(pos, end),
-                            "' is not in the model (known: ", String.join(", ", model.classes().keySet()), ")");
+                            "' is not in the model; known: ", classNames);
                 }
                 return end == length ? cls.tagDepthOk(0, why, this) : walkTags(topic, end + 1, depth, cls, why);
             }
             if (level == levels.length) {
-                return reject(Rule.CLASS_MISSING, why, "a class segment (", String.join(", ", model.classes().keySet()),
-                        ") must follow the last level '", levels[levels.length - 1].name, "'");
+                return reject(Rule.CLASS_MISSING, why, "a class segment ", classNames,
+                        " must follow the last level '", levels[levels.length - 1].name, "'");
             }
             LevelCheck check = levels[level];
             if (node != null) {
@@ -224,8 +265,7 @@ public final class CompiledNamespace {
             level++;
             if (end == length) {
                 return reject(Rule.CLASS_MISSING, why, "the topic ends at level '", check.name, "' ('",
-                        topic.substring(pos, end), "') without a class segment (",
-                        String.join(", ", model.classes().keySet()), ")");
+                        topic.substring(pos, end), "') without a class segment ", classNames);
             }
             pos = end + 1;
         }
@@ -234,7 +274,7 @@ public final class CompiledNamespace {
     private int rejectLevel(LevelCheck check, String topic, int pos, int end, StringBuilder why) {
         if (check.values != null) {
             return reject(Rule.LEVEL_VALUE, why, "level '", check.name, "': '", topic.substring(pos, end),
-                    "' is not one of ", check.valueList);
+                    "' is not one of ", some(check.valueList));
         }
         return reject(Rule.SEGMENT_PATTERN, why, "level '", check.name, "': '", topic.substring(pos, end),
                 "' does not match ", check.rule.pattern());

@@ -50,11 +50,6 @@ public final class NamespaceEnforcer implements PublishGuard {
 
     @Override
     public PublishOutcome.Rejected check(UnsMessage message) {
-        byte[] payload = message.payload();
-        if (payload.length == 0 && message.retain()) {
-            // Clearing a retained message is always allowed, so values left behind by an older model can go.
-            return null;
-        }
         CompiledNamespace ns = current;
         String topic = message.topic();
         int classification = ns.classify(topic);
@@ -64,6 +59,10 @@ public final class NamespaceEnforcer implements PublishGuard {
         if (classification < 0) {
             Verdict verdict = ns.explain(topic);
             return reject(ns, message, verdict.rule(), verdict.reason());
+        }
+        byte[] payload = message.payload();
+        if (payload.length == 0 && message.retain()) {
+            return null; // deleting a retained value: no payload to hold to the contract
         }
         PayloadContract.Breach breach = ns.contract(classification).check(payload);
         if (breach == null) {

@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
@@ -17,10 +16,11 @@ import java.util.function.Predicate;
  * lazy browsing. Fed inline by the bus for every accepted message ({@link PublishTap}); reserved topics
  * ({@code $SYS}, Sparkplug ...) are not part of it.
  *
- * <p>Thread-safety: updates run on any publisher thread; a known topic costs one hash lookup and two
- * volatile writes. A new topic also inserts its path into the tree (concurrent maps, no global lock).
- * Beyond {@code maxTopics} new topics are counted in {@link #untracked()} and not kept, so memory stays
- * bounded whatever clients publish.
+ * <p>Thread-safety: updates run on any publisher thread; a known topic costs one hash lookup, a volatile
+ * write and an atomic increment, without locks. Adding or removing a topic (rare) takes one lock so the
+ * map, the tree and its counts stay consistent; readers walk the concurrent maps without it. Beyond
+ * {@code maxTopics} new topics are not kept (their messages are counted in {@link #untracked()}), so the
+ * number of entries stays bounded whatever clients publish.
  */
 public final class LiveNamespace implements PublishTap {
 
@@ -28,7 +28,8 @@ public final class LiveNamespace implements PublishTap {
     private final PathNode root = new PathNode("", "");
     private final Predicate<String> tracked;
     private final int maxTopics;
-    private final AtomicInteger size = new AtomicInteger();
+    /** Guards structural changes: adding and removing topics in the map and the tree. */
+    private final Object structure = new Object();
     private final LongAdder untracked = new LongAdder();
 
     /**
@@ -42,61 +43,64 @@ public final class LiveNamespace implements PublishTap {
 
     @Override
     public void accepted(UnsMessage message) {
+        TopicValue value = topics.get(message.topic());
+        if (value != null) {
+            value.update(message);
+            return;
+        }
+        if (tracked.test(message.topic())) {
+            addOrUpdate(message);
+        }
+    }
+
+    /** A topic seen for the first time; rare, so one lock keeps the map, the tree and the size in step. */
+    private void addOrUpdate(UnsMessage message) {
         String topic = message.topic();
-        TopicValue value = topics.get(topic);
-        if (value == null) {
-            if (!tracked.test(topic)) {
+        synchronized (structure) {
+            TopicValue existing = topics.get(topic);
+            if (existing != null) {
+                existing.update(message);
                 return;
             }
-            value = add(topic);
-            if (value == null) {
+            if (topics.size() >= maxTopics) {
                 untracked.increment();
                 return;
             }
-        }
-        value.update(message);
-    }
-
-    private TopicValue add(String topic) {
-        if (size.get() >= maxTopics) {
-            return null;
-        }
-        TopicValue created = new TopicValue(topic);
-        TopicValue existing = topics.putIfAbsent(topic, created);
-        if (existing != null) {
-            return existing;
-        }
-        size.incrementAndGet();
-        PathNode node = root;
-        int start = 0;
-        while (true) {
-            int end = topic.indexOf('/', start);
-            String name = topic.substring(start, end < 0 ? topic.length() : end);
-            String path = end < 0 ? topic : topic.substring(0, end);
-            node.topicsBelow.increment();
-            node = node.children.computeIfAbsent(name, n -> new PathNode(n, path));
-            if (end < 0) {
-                break;
+            TopicValue created = new TopicValue(message);
+            PathNode node = root;
+            int start = 0;
+            while (true) {
+                int end = topic.indexOf('/', start);
+                String name = topic.substring(start, end < 0 ? topic.length() : end);
+                String path = end < 0 ? topic : topic.substring(0, end);
+                node.topicsBelow++;
+                node = node.children.computeIfAbsent(name, n -> new PathNode(n, path));
+                if (end < 0) {
+                    break;
+                }
+                start = end + 1;
             }
-            start = end + 1;
+            node.value = created;
+            topics.put(topic, created); // last: a reader of the map never finds a topic missing from the tree
         }
-        node.value = created;
-        return created;
     }
 
     /** Forgets topics the namespace no longer tracks (after a model change). Returns how many went. */
     public int retainTracked() {
         int removed = 0;
-        for (String topic : topics.keySet()) {
-            if (!tracked.test(topic) && topics.remove(topic) != null) {
-                size.decrementAndGet();
-                removeFromTree(topic);
-                removed++;
+        synchronized (structure) {
+            for (String topic : topics.keySet()) {
+                if (!tracked.test(topic)) {
+                    topics.remove(topic);
+                    removeFromTree(topic);
+                    removed++;
+                }
             }
         }
         return removed;
     }
 
+    /** Called with the structure lock held. */
     private void removeFromTree(String topic) {
         String[] names = topic.split("/", -1);
         List<PathNode> trail = new ArrayList<>();
@@ -110,7 +114,7 @@ public final class LiveNamespace implements PublishTap {
         }
         node.value = null;
         for (PathNode ancestor : trail) {
-            ancestor.topicsBelow.decrement();
+            ancestor.topicsBelow--;
         }
         for (int i = names.length - 1; i >= 0; i--) {
             PathNode parent = trail.get(i);
@@ -125,10 +129,10 @@ public final class LiveNamespace implements PublishTap {
 
     /** Topics kept. */
     public int size() {
-        return size.get();
+        return topics.size();
     }
 
-    /** New topics not kept because {@code maxTopics} was reached. */
+    /** Messages on new topics that were not kept because {@code maxTopics} was reached. */
     public long untracked() {
         return untracked.sum();
     }
@@ -194,7 +198,7 @@ public final class LiveNamespace implements PublishTap {
                 from++;
             }
         }
-        return List.copyOf(found.subList(from, Math.min(found.size(), from + limit)));
+        return List.copyOf(found.subList(from, from + Math.min(found.size() - from, limit)));
     }
 
     private void collect(PathNode node, String[] filter, int i, List<TopicValue> out) {
@@ -256,12 +260,13 @@ public final class LiveNamespace implements PublishTap {
     public record Node(String name, String path, int children, long topicsBelow, TopicValue value) {
     }
 
-    /** A tree node; children are added by publisher threads, values set once at creation. */
+    /** A tree node; changed only under the structure lock. */
     private static final class PathNode {
         final String name;
         final String path;
         final ConcurrentHashMap<String, PathNode> children = new ConcurrentHashMap<>();
-        final LongAdder topicsBelow = new LongAdder();
+        /** Written under the structure lock, read by REST without it. */
+        volatile long topicsBelow;
         volatile TopicValue value;
 
         PathNode(String name, String path) {
@@ -270,7 +275,7 @@ public final class LiveNamespace implements PublishTap {
         }
 
         Node view() {
-            return new Node(name, path, children.size(), topicsBelow.sum(), value);
+            return new Node(name, path, children.size(), topicsBelow, value);
         }
     }
 }

@@ -17,8 +17,11 @@ public final class TopicValue {
     private volatile UnsMessage last;
     private volatile long count;
 
-    TopicValue(String topic) {
-        this.topic = topic;
+    /** Created with its first message, so nobody ever sees a topic without a value. */
+    TopicValue(UnsMessage first) {
+        this.topic = first.topic();
+        this.last = first;
+        this.count = 1;
     }
 
     void update(UnsMessage message) {

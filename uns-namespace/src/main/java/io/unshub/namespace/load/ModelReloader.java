@@ -1,6 +1,7 @@
 package io.unshub.namespace.load;
 
 import io.unshub.namespace.check.CompiledNamespace;
+import io.unshub.namespace.model.NamespaceModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +51,9 @@ public final class ModelReloader implements AutoCloseable {
      *
      * @throws ModelException when the file exists but is not a usable model (start-up must fail)
      */
-    public CompiledNamespace loadInitial() throws ModelException {
+    public synchronized CompiledNamespace loadInitial() throws ModelException {
         stamp = Stamp.of(file);
-        CompiledNamespace compiled = CompiledNamespace.compile(stamp == null ? ModelLoader.builtIn() : ModelLoader.load(file));
+        CompiledNamespace compiled = stamp == null ? CompiledNamespace.compile(ModelLoader.builtIn()) : compile(file);
         status = new Status(compiled, Instant.now(), null, null, 0);
         onChange.accept(compiled);
         LOG.info("namespace model '{}' revision {} from {}", compiled.model().name(), compiled.model().revision(),
@@ -71,7 +72,16 @@ public final class ModelReloader implements AutoCloseable {
             return t;
         });
         long millis = Math.max(10, interval.toMillis());
-        poller.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::pollSafely, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** A scheduled task that throws is never run again; nothing may escape the poll. */
+    private void pollSafely() {
+        try {
+            reloadIfChanged();
+        } catch (Throwable t) {
+            LOG.error("namespace model reload check failed; will check again", t);
+        }
     }
 
     /** Checks the file once and reloads it if it changed; returns whether a new model was installed. */
@@ -103,7 +113,7 @@ public final class ModelReloader implements AutoCloseable {
                 return false;
             }
             try {
-                CompiledNamespace compiled = CompiledNamespace.compile(ModelLoader.load(file));
+                CompiledNamespace compiled = compile(file);
                 status = new Status(compiled, Instant.now(), null, null, previous.reloads() + 1);
                 onChange.accept(compiled);
                 LOG.info("namespace model reloaded: '{}' revision {}", compiled.model().name(),
@@ -117,8 +127,22 @@ public final class ModelReloader implements AutoCloseable {
                 return false;
             }
         } catch (RuntimeException e) {
-            LOG.error("namespace model reload failed", e);
+            Status previous = status;
+            status = new Status(previous.model(), previous.loadedAt(), file + ": reload failed: " + e, Instant.now(),
+                    previous.reloads());
+            stamp = null; // try again on the next poll
+            LOG.error("namespace model reload failed, keeping revision {}", previous.model().model().revision(), e);
             return false;
+        }
+    }
+
+    /** Loads and compiles; whatever goes wrong is reported against the file. */
+    private static CompiledNamespace compile(Path file) throws ModelException {
+        NamespaceModel model = ModelLoader.load(file);
+        try {
+            return CompiledNamespace.compile(model);
+        } catch (RuntimeException e) {
+            throw new ModelException(file.toString(), 0, "", "the model does not compile: " + e.getMessage());
         }
     }
 

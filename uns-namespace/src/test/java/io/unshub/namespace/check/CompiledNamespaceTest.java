@@ -56,8 +56,8 @@ class CompiledNamespaceTest {
             "v1/acme/plant9/press/_edge/speed             | LEVEL_VALUE    | level 'site': 'plant9' is not one of [plant1, plant2]",
             "v1/acme/plant2/Press 1/_edge/speed           | SEGMENT_PATTERN| level 'area': 'Press 1' does not match ^[a-z0-9][a-z0-9_-]{0,62}$",
             "v1/acme/plant1/Press 1/_edge/speed           | NOT_IN_TREE    | area 'Press 1' is not in the namespace tree under 'v1/acme/plant1'",
-            "v1/acme/plant1/press/line1/cell1             | CLASS_MISSING  | the topic ends at level 'workUnit' ('cell1') without a class segment (_edge, _historian",
-            "v1/acme/plant1/press/line1/cell1/_foo/x      | CLASS_UNKNOWN  | class '_foo' is not in the model (known: _edge, _historian, _mes, _erp, _kpi, _raw, _meta, _note)",
+            "v1/acme/plant1/press/line1/cell1             | CLASS_MISSING  | the topic ends at level 'workUnit' ('cell1') without a class segment [_edge, _historian",
+            "v1/acme/plant1/press/line1/cell1/_foo/x      | CLASS_UNKNOWN  | class '_foo' is not in the model; known: [_edge, _historian, _mes, _erp, _kpi, _raw, _meta, _note]",
             "v1/acme/plant1/press/line3/_edge/x           | NOT_IN_TREE    | workCenter 'line3' is not in the namespace tree under 'v1/acme/plant1/press'",
     })
     void deniedTopicsOfTheExampleModel(String topic, Rule rule, String named) {

@@ -207,6 +207,27 @@ class NamespaceEnforcementIT extends AbstractNamespaceIT {
     }
 
     @Test
+    @DisplayName("a retained value that a tightened model refuses can still be cleared, but not republished")
+    void staleRetainedValuesCanBeClearedAfterTheModelIsTightened() throws Exception {
+        Mqtt5BlockingClient publisher = connectedV5("press-plc");
+        pubAck(publisher, RAW_TOPIC, utf8("old"), true);
+        assertThat(broker.retained().get(RAW_TOPIC)).isNotNull();
+
+        enforcer.install(compile(model("{}").replace("_raw: { payload: any }", "_log: { payload: any }")));
+
+        assertThat(pubAck(publisher, RAW_TOPIC, utf8("again"), true).getReasonCode())
+                .isEqualTo(Mqtt5PubAckReasonCode.TOPIC_NAME_INVALID);
+        assertThat(pubAck(publisher, RAW_TOPIC, new byte[0], true).getReasonCode())
+                .isEqualTo(Mqtt5PubAckReasonCode.NO_MATCHING_SUBSCRIBERS);
+        assertThat(broker.retained().get(RAW_TOPIC)).isNull();
+        // Once it is gone, an empty retained message there is just another topic outside the model.
+        assertThat(pubAck(publisher, RAW_TOPIC, new byte[0], true).getReasonCode())
+                .isEqualTo(Mqtt5PubAckReasonCode.TOPIC_NAME_INVALID);
+        assertThat(pubAck(publisher, BERLIN_TOPIC, new byte[0], true).getReasonCode())
+                .isEqualTo(Mqtt5PubAckReasonCode.TOPIC_NAME_INVALID);
+    }
+
+    @Test
     @DisplayName("a refused QoS 0 message is dropped and the client stays connected (default policy)")
     void refusedQos0IsDroppedByDefault() throws Exception {
         Mqtt5BlockingClient.Mqtt5Publishes all = subscriber("watch-all", "#");
