@@ -37,7 +37,7 @@ public final class Broker implements Lifecycle {
     private final MqttServer server;
 
     public Broker(BrokerConfig config) {
-        this(config, SubscriptionPolicy.ALLOW_ALL);
+        this(config, BrokerExtensions.NONE);
     }
 
     public Broker(BrokerConfig config, SubscriptionPolicy subscriptionPolicy) {
