@@ -1,23 +1,32 @@
 package io.unshub.broker;
 
 import io.unshub.broker.handler.SubscriptionPolicy;
+import io.unshub.broker.security.Authenticator;
 import io.unshub.core.bus.PublishGuard;
 import io.unshub.core.bus.PublishTap;
 
 import java.util.Objects;
 
 /**
- * The rules and observers the hub plugs into the broker: who may subscribe to what, which messages may
- * enter the bus (namespace, later ACLs), and who sees every accepted message inline (the live namespace).
+ * The rules and observers the hub plugs into the broker: who may connect, who may subscribe to what, which
+ * messages may enter the bus (ACL, namespace), and who sees every accepted message inline (the live
+ * namespace).
  */
-public record BrokerExtensions(SubscriptionPolicy subscriptionPolicy, PublishGuard publishGuard, PublishTap publishTap) {
+public record BrokerExtensions(Authenticator authenticator, SubscriptionPolicy subscriptionPolicy,
+                               PublishGuard publishGuard, PublishTap publishTap) {
 
-    public static final BrokerExtensions NONE =
-            new BrokerExtensions(SubscriptionPolicy.ALLOW_ALL, PublishGuard.ACCEPT_ALL, PublishTap.NONE);
+    public static final BrokerExtensions NONE = new BrokerExtensions(Authenticator.ALLOW_ANONYMOUS,
+            SubscriptionPolicy.ALLOW_ALL, PublishGuard.ACCEPT_ALL, PublishTap.NONE);
 
     public BrokerExtensions {
+        Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(subscriptionPolicy, "subscriptionPolicy");
         Objects.requireNonNull(publishGuard, "publishGuard");
         Objects.requireNonNull(publishTap, "publishTap");
+    }
+
+    /** Everyone may connect anonymously; the rest as given. */
+    public BrokerExtensions(SubscriptionPolicy subscriptionPolicy, PublishGuard publishGuard, PublishTap publishTap) {
+        this(Authenticator.ALLOW_ANONYMOUS, subscriptionPolicy, publishGuard, publishTap);
     }
 }

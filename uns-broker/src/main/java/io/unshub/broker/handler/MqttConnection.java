@@ -64,15 +64,22 @@ import io.unshub.core.message.Origin;
 import io.unshub.core.message.UnsMessage;
 import io.unshub.core.message.UserProperty;
 import io.unshub.core.topic.Topics;
+import io.unshub.broker.security.AuthResult;
+import io.unshub.broker.security.Authenticator;
+import io.unshub.broker.security.Credentials;
+import io.unshub.broker.transport.ClientCertificates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -85,6 +92,8 @@ import java.util.concurrent.TimeUnit;
 public final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+    /** Authentication failures, ACL denials and limit hits, for operators and log shippers. */
+    private static final Logger AUDIT = LoggerFactory.getLogger("io.unshub.audit");
     private static final MqttMessage PINGRESP =
             new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
     private static final int UNLIMITED = Integer.MAX_VALUE;
@@ -103,6 +112,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final BrokerMetrics metrics;
     private final SubscriptionPolicy subscriptionPolicy;
     private final PublishGuard publishGuard;
+    private final Authenticator authenticator;
     private final ClientEvents events;
 
     private ChannelHandlerContext ctx;
@@ -111,6 +121,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private String clientId;
     private Origin origin;
     private String username;
+    private String authenticatedUser;
+    private String authMethod;
     private Session session;
     private WillMessage will;
     private boolean publishWillOnClose = true;
@@ -139,6 +151,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.metrics = metrics;
         this.subscriptionPolicy = extensions.subscriptionPolicy();
         this.publishGuard = extensions.publishGuard();
+        this.authenticator = extensions.authenticator();
         this.events = events;
     }
 
@@ -148,8 +161,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         return clientId;
     }
 
+    /** The authenticated user, or the user name the client sent when it connected anonymously. */
     public String username() {
-        return username;
+        return authenticatedUser != null ? authenticatedUser : username;
+    }
+
+    /** How the client was let in: anonymous, password, jwt or certificate; null before CONNECT completes. */
+    public String authMethod() {
+        return authMethod;
     }
 
     /** "3.1", "3.1.1" or "5.0". */
@@ -164,6 +183,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     public SocketAddress remoteAddress() {
         return ctx == null ? null : ctx.channel().remoteAddress();
+    }
+
+    private InetAddress remoteInetAddress() {
+        return remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
     public String remoteHost() {
@@ -426,6 +449,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
         }
 
+        WillDraft willDraft = null;
         if (header.isWillFlag()) {
             String willTopic = payload.willTopic();
             String problem = Topics.validateTopicName(willTopic);
@@ -442,8 +466,51 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             long willDelay = v5 ? MqttProperties5.unsignedInt(payload.willProperties(),
                     MqttPropertyType.WILL_DELAY_INTERVAL, 0) : 0;
-            UnsMessage willMessage = UnsMessage.of(willTopic, willPayload, header.willQos(), header.isWillRetain(),
-                    willProperties, Origin.will(clientId));
+            willDraft = new WillDraft(willTopic, willPayload, header.willQos(), header.isWillRetain(), willProperties,
+                    willDelay);
+        }
+
+        state = State.CONNECTING;
+        // Stop reading until the session is attached; what was already read waits in readWhileConnecting.
+        ctx.channel().config().setAutoRead(false);
+        PendingConnect pending = new PendingConnect(cleanStart, assigned, keepAliveChanged, requestedExpiry, willDraft);
+        Credentials credentials = new Credentials(clientId, username, payload.passwordInBytes(), remoteInetAddress(),
+                ClientCertificates.of(ctx.channel()), protocolLevel);
+        CompletionStage<AuthResult> verdict;
+        try {
+            verdict = authenticator.authenticate(credentials);
+        } catch (RuntimeException e) {
+            verdict = CompletableFuture.failedFuture(e);
+        }
+        verdict.whenComplete((result, error) -> ctx.executor().execute(() -> onAuthenticated(result, error, pending)));
+    }
+
+    /** The rest of a CONNECT, back on the event loop once the authenticator has answered. */
+    private void onAuthenticated(AuthResult result, Throwable error, PendingConnect pending) {
+        if (state != State.CONNECTING || !ctx.channel().isActive()) {
+            return; // closed while the authenticator was working; nothing was set up yet
+        }
+        if (error != null || result == null) {
+            LOG.error("authentication of client '{}' from {} failed", clientId, remoteHost(), error);
+            refuseConnect(ReasonCodes.SERVER_UNAVAILABLE, "authentication is not available");
+            return;
+        }
+        if (result instanceof AuthResult.Refused refused) {
+            metrics.authenticationRefused();
+            AUDIT.warn("authentication refused: client '{}' user '{}' from {}: {}", clientId, username, remoteHost(),
+                    refused.reason());
+            refuseConnect(refused.reasonCode(), refused.reason());
+            return;
+        }
+        AuthResult.Allowed allowed = (AuthResult.Allowed) result;
+        authenticatedUser = allowed.username();
+        authMethod = allowed.method();
+        origin = Origin.client(clientId, allowed.username(), allowed.roles());
+        boolean v5 = protocolLevel == 5;
+        WillDraft draft = pending.will();
+        if (draft != null) {
+            UnsMessage willMessage = UnsMessage.of(draft.topic(), draft.payload(), draft.qos(), draft.retain(),
+                    draft.properties(), origin.asWill());
             // Check the will now, while the client can still be told; later there is nobody to tell.
             PublishOutcome.Rejected refused = publishGuard.check(willMessage);
             if (refused != null && (v5 || refused.disconnectMqtt3())) {
@@ -452,17 +519,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 return;
             }
             // An MQTT 3.1.1 client has no reason code to learn from: by default it connects without its will.
-            will = refused == null ? new WillMessage(willMessage, willDelay) : null;
+            will = refused == null ? new WillMessage(willMessage, draft.delaySeconds()) : null;
         }
+        sessions.connect(clientId, pending.cleanStart(), sessionExpiry, ctx.channel().eventLoop(), this,
+                (attached, present) -> onSessionAttached(attached, present, pending.assignedId(),
+                        pending.announceKeepAlive(), pending.requestedExpiry()));
+    }
 
-        state = State.CONNECTING;
-        // Stop reading until the session is attached; what was already read waits in readWhileConnecting.
-        ctx.channel().config().setAutoRead(false);
-        boolean assignedId = assigned;
-        boolean announceKeepAlive = keepAliveChanged;
-        long requested = requestedExpiry;
-        sessions.connect(clientId, cleanStart, sessionExpiry, ctx.channel().eventLoop(), this,
-                (attached, present) -> onSessionAttached(attached, present, assignedId, announceKeepAlive, requested));
+    /** A will as the CONNECT described it, checked once the client's identity is known. */
+    private record WillDraft(String topic, byte[] payload, int qos, boolean retain, MessageProperties properties,
+                             long delaySeconds) {
+    }
+
+    /** What the CONNECT decided that the second half of the connect needs. */
+    private record PendingConnect(boolean cleanStart, boolean assignedId, boolean announceKeepAlive,
+                                  long requestedExpiry, WillDraft will) {
     }
 
     private void onSessionAttached(Session attached, boolean present, boolean assignedId, boolean announceKeepAlive,
@@ -705,7 +776,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 protocolError(ReasonCodes.PROTOCOL_ERROR, "no local on a shared subscription [MQTT-3.8.3-4]");
                 return;
             }
-            int refusal = subscriptionPolicy.check(clientId, filter);
+            int refusal = subscriptionPolicy.check(origin, filter);
             if (refusal != 0) {
                 codes[i] = v5 ? refusal : ReasonCodes.UNSPECIFIED_ERROR;
                 continue;

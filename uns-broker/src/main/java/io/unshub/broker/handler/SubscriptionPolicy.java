@@ -1,5 +1,7 @@
 package io.unshub.broker.handler;
 
+import io.unshub.core.message.Origin;
+
 /**
  * Decides whether a client may subscribe to a filter. The broker's default refuses a configured list of
  * filters; the ACL issue plugs its rules in here.
@@ -7,8 +9,27 @@ package io.unshub.broker.handler;
 @FunctionalInterface
 public interface SubscriptionPolicy {
 
-    /** Returns 0 to allow, or the MQTT 5 reason code for the SUBACK (e.g. 0x87 not authorized). */
-    int check(String clientId, String filter);
+    /**
+     * Returns 0 to allow, or the MQTT 5 reason code for the SUBACK (e.g. 0x87 not authorized).
+     *
+     * @param subscriber the client, with its authenticated user and roles
+     * @param filter     the filter as requested (shared filters keep their {@code $share/<group>/} prefix)
+     */
+    int check(Origin subscriber, String filter);
 
-    SubscriptionPolicy ALLOW_ALL = (clientId, filter) -> 0;
+    SubscriptionPolicy ALLOW_ALL = (subscriber, filter) -> 0;
+
+    /** Asks each policy in turn; the first refusal wins. */
+    static SubscriptionPolicy inOrder(SubscriptionPolicy... policies) {
+        SubscriptionPolicy[] copy = policies.clone();
+        return (subscriber, filter) -> {
+            for (SubscriptionPolicy policy : copy) {
+                int refusal = policy.check(subscriber, filter);
+                if (refusal != 0) {
+                    return refusal;
+                }
+            }
+            return 0;
+        };
+    }
 }

@@ -26,6 +26,7 @@ public final class BrokerMetrics {
     }
 
     private final long startedAtMillis = System.currentTimeMillis();
+    private final LongAdder authenticationsRefused = new LongAdder();
     private final LongAdder connectionsTotal = new LongAdder();
     private final LongAdder connectionsCurrent = new LongAdder();
     private final LongAdder[] messagesInByQos = adders(3);
@@ -73,6 +74,15 @@ public final class BrokerMetrics {
 
     public void bytesOut(int n) {
         bytesOut.add(n);
+    }
+
+    public void authenticationRefused() {
+        authenticationsRefused.increment();
+    }
+
+    /** CONNECTs refused by the authenticator since start. */
+    public long authenticationsRefused() {
+        return authenticationsRefused.sum();
     }
 
     public void publishRejected() {

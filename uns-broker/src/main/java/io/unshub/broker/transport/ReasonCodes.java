@@ -14,8 +14,11 @@ public final class ReasonCodes {
     public static final int IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
     public static final int UNSUPPORTED_PROTOCOL_VERSION = 0x84;
     public static final int CLIENT_IDENTIFIER_NOT_VALID = 0x85;
+    public static final int BAD_USER_NAME_OR_PASSWORD = 0x86;
     public static final int NOT_AUTHORIZED = 0x87;
     public static final int SERVER_UNAVAILABLE = 0x88;
+    public static final int SERVER_BUSY = 0x89;
+    public static final int BANNED = 0x8A;
     public static final int SERVER_SHUTTING_DOWN = 0x8B;
     public static final int BAD_AUTHENTICATION_METHOD = 0x8C;
     public static final int KEEP_ALIVE_TIMEOUT = 0x8D;
@@ -28,7 +31,9 @@ public final class ReasonCodes {
     public static final int TOPIC_ALIAS_INVALID = 0x94;
     public static final int PACKET_TOO_LARGE = 0x95;
     public static final int ADMINISTRATIVE_ACTION = 0x98;
+    public static final int QUOTA_EXCEEDED = 0x97;
     public static final int PAYLOAD_FORMAT_INVALID = 0x99;
+    public static final int CONNECTION_RATE_EXCEEDED = 0x9F;
     public static final int SHARED_SUBSCRIPTIONS_NOT_SUPPORTED = 0x9E;
     public static final int USE_ANOTHER_SERVER = 0x9C;
     public static final int SERVER_MOVED = 0x9D;
@@ -37,6 +42,7 @@ public final class ReasonCodes {
     public static final int V3_UNACCEPTABLE_PROTOCOL_VERSION = 0x01;
     public static final int V3_IDENTIFIER_REJECTED = 0x02;
     public static final int V3_SERVER_UNAVAILABLE = 0x03;
+    public static final int V3_BAD_USER_NAME_OR_PASSWORD = 0x04;
     public static final int V3_NOT_AUTHORIZED = 0x05;
 
     private ReasonCodes() {
@@ -51,8 +57,10 @@ public final class ReasonCodes {
             case SUCCESS -> SUCCESS;
             case UNSUPPORTED_PROTOCOL_VERSION -> V3_UNACCEPTABLE_PROTOCOL_VERSION;
             case CLIENT_IDENTIFIER_NOT_VALID -> V3_IDENTIFIER_REJECTED;
-            case NOT_AUTHORIZED, BAD_AUTHENTICATION_METHOD -> V3_NOT_AUTHORIZED;
-            case SERVER_UNAVAILABLE, SERVER_SHUTTING_DOWN, USE_ANOTHER_SERVER, SERVER_MOVED -> V3_SERVER_UNAVAILABLE;
+            case BAD_USER_NAME_OR_PASSWORD -> V3_BAD_USER_NAME_OR_PASSWORD;
+            case NOT_AUTHORIZED, BAD_AUTHENTICATION_METHOD, BANNED -> V3_NOT_AUTHORIZED;
+            case SERVER_UNAVAILABLE, SERVER_BUSY, SERVER_SHUTTING_DOWN, USE_ANOTHER_SERVER, SERVER_MOVED,
+                 CONNECTION_RATE_EXCEEDED, QUOTA_EXCEEDED -> V3_SERVER_UNAVAILABLE;
             default -> V3_NO_CONNACK;
         };
     }

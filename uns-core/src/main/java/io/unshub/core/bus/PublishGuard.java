@@ -18,4 +18,18 @@ public interface PublishGuard {
 
     /** Returns {@code null} to accept, or the rejection to report to the publisher. */
     PublishOutcome.Rejected check(UnsMessage message);
+
+    /** Asks each guard in turn; the first refusal wins (e.g. the ACL before the namespace). */
+    static PublishGuard inOrder(PublishGuard... guards) {
+        PublishGuard[] copy = guards.clone();
+        return message -> {
+            for (PublishGuard guard : copy) {
+                PublishOutcome.Rejected rejected = guard.check(message);
+                if (rejected != null) {
+                    return rejected;
+                }
+            }
+            return null;
+        };
+    }
 }

@@ -36,7 +36,7 @@ public class BrokerLifecycle {
     BrokerLifecycle(UnsConfig config, NamespaceRuntime namespace) {
         this.namespace = namespace;
         Set<String> refused = new HashSet<>(config.mqtt().refusedFilters().orElse(List.of()));
-        SubscriptionPolicy policy = (clientId, filter) -> refused.contains(filter) ? 0x87
+        SubscriptionPolicy policy = (subscriber, filter) -> refused.contains(filter) ? 0x87
                 : namespace.checkSubscription(filter);
         this.broker = new Broker(BrokerConfigMapper.toBrokerConfig(config.mqtt()),
                 new BrokerExtensions(policy, namespace.guard(), namespace.live()));
