@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param serverMovedPermanently   redirect with 0x9D (server moved) rather than 0x9C (use another server)
  * @param allowEmptyClientId       whether clients may connect without an identifier (one is assigned)
  * @param ioThreads                event loop threads; 0 = one per available core
+ * @param tls                      the TLS listeners ({@link TlsSettings#OFF} for none)
+ * @param limits                   per-client and per-address limits ({@link ClientLimits#UNLIMITED} for none)
  */
 public record BrokerConfig(
         String host,
@@ -49,7 +51,9 @@ public record BrokerConfig(
         Optional<String> serverReference,
         boolean serverMovedPermanently,
         boolean allowEmptyClientId,
-        int ioThreads) {
+        int ioThreads,
+        TlsSettings tls,
+        ClientLimits limits) {
 
     /** Session expiry meaning "never" (MQTT 5: 0xFFFFFFFF). */
     public static final long NEVER_EXPIRE = 0xFFFF_FFFFL;
@@ -77,6 +81,8 @@ public record BrokerConfig(
             throw new IllegalArgumentException("sysInterval must be zero or positive");
         }
         serverReference = serverReference == null ? Optional.empty() : serverReference;
+        tls = tls == null ? TlsSettings.OFF : tls;
+        limits = limits == null ? ClientLimits.UNLIMITED : limits;
     }
 
     private static void requireRange(String name, long value, long min, long max) {
@@ -89,7 +95,7 @@ public record BrokerConfig(
     public static BrokerConfig defaults() {
         return new BrokerConfig("0.0.0.0", 1883, 8083, "/mqtt", 16 * 1024 * 1024, 256, 3600, 1024, 1024,
                 NEVER_EXPIRE, 10_000, false, 1024 * 1024, Duration.ofSeconds(10), "uns-hub",
-                Optional.empty(), false, true, 0);
+                Optional.empty(), false, true, 0, TlsSettings.OFF, ClientLimits.UNLIMITED);
     }
 
     /** Loopback, ephemeral ports: what tests use. */
@@ -101,7 +107,7 @@ public record BrokerConfig(
         return new BrokerConfig(newHost, newPort, newWsPort, wsPath, maxPacketSize, maxClientIdLength,
                 maxKeepAliveSeconds, receiveMaximum, topicAliasMaximum, maxSessionExpirySeconds, maxQueuedMessages,
                 queueQos0WhileOffline, writeBufferHighWaterMark, sysInterval, nodeName, serverReference,
-                serverMovedPermanently, allowEmptyClientId, ioThreads);
+                serverMovedPermanently, allowEmptyClientId, ioThreads, tls, limits);
     }
 
     public BrokerConfig withLimits(int newMaxPacketSize, int newReceiveMaximum, int newTopicAliasMaximum,
@@ -109,27 +115,41 @@ public record BrokerConfig(
         return new BrokerConfig(host, port, wsPort, wsPath, newMaxPacketSize, maxClientIdLength,
                 newMaxKeepAliveSeconds, newReceiveMaximum, newTopicAliasMaximum, maxSessionExpirySeconds,
                 newMaxQueuedMessages, queueQos0WhileOffline, writeBufferHighWaterMark, sysInterval, nodeName,
-                serverReference, serverMovedPermanently, allowEmptyClientId, ioThreads);
+                serverReference, serverMovedPermanently, allowEmptyClientId, ioThreads, tls, limits);
     }
 
     public BrokerConfig withSysInterval(Duration newSysInterval) {
         return new BrokerConfig(host, port, wsPort, wsPath, maxPacketSize, maxClientIdLength, maxKeepAliveSeconds,
                 receiveMaximum, topicAliasMaximum, maxSessionExpirySeconds, maxQueuedMessages, queueQos0WhileOffline,
                 writeBufferHighWaterMark, newSysInterval, nodeName, serverReference, serverMovedPermanently,
-                allowEmptyClientId, ioThreads);
+                allowEmptyClientId, ioThreads, tls, limits);
     }
 
     public BrokerConfig withServerReference(String reference, boolean movedPermanently) {
         return new BrokerConfig(host, port, wsPort, wsPath, maxPacketSize, maxClientIdLength, maxKeepAliveSeconds,
                 receiveMaximum, topicAliasMaximum, maxSessionExpirySeconds, maxQueuedMessages, queueQos0WhileOffline,
                 writeBufferHighWaterMark, sysInterval, nodeName, Optional.ofNullable(reference), movedPermanently,
-                allowEmptyClientId, ioThreads);
+                allowEmptyClientId, ioThreads, tls, limits);
+    }
+
+    public BrokerConfig withTls(TlsSettings newTls) {
+        return new BrokerConfig(host, port, wsPort, wsPath, maxPacketSize, maxClientIdLength, maxKeepAliveSeconds,
+                receiveMaximum, topicAliasMaximum, maxSessionExpirySeconds, maxQueuedMessages, queueQos0WhileOffline,
+                writeBufferHighWaterMark, sysInterval, nodeName, serverReference, serverMovedPermanently,
+                allowEmptyClientId, ioThreads, newTls, limits);
+    }
+
+    public BrokerConfig withClientLimits(ClientLimits newLimits) {
+        return new BrokerConfig(host, port, wsPort, wsPath, maxPacketSize, maxClientIdLength, maxKeepAliveSeconds,
+                receiveMaximum, topicAliasMaximum, maxSessionExpirySeconds, maxQueuedMessages, queueQos0WhileOffline,
+                writeBufferHighWaterMark, sysInterval, nodeName, serverReference, serverMovedPermanently,
+                allowEmptyClientId, ioThreads, tls, newLimits);
     }
 
     public BrokerConfig withMaxSessionExpirySeconds(long newMax) {
         return new BrokerConfig(host, port, wsPort, wsPath, maxPacketSize, maxClientIdLength, maxKeepAliveSeconds,
                 receiveMaximum, topicAliasMaximum, newMax, maxQueuedMessages, queueQos0WhileOffline,
                 writeBufferHighWaterMark, sysInterval, nodeName, serverReference, serverMovedPermanently,
-                allowEmptyClientId, ioThreads);
+                allowEmptyClientId, ioThreads, tls, limits);
     }
 }

@@ -183,7 +183,8 @@ class ConnectIT {
         fixture.restart(c -> new BrokerConfig(c.host(), c.port(), c.wsPort(), c.wsPath(), c.maxPacketSize(), 23,
                 c.maxKeepAliveSeconds(), c.receiveMaximum(), c.topicAliasMaximum(), c.maxSessionExpirySeconds(),
                 c.maxQueuedMessages(), c.queueQos0WhileOffline(), c.writeBufferHighWaterMark(), c.sysInterval(),
-                c.nodeName(), c.serverReference(), c.serverMovedPermanently(), c.allowEmptyClientId(), c.ioThreads()));
+                c.nodeName(), c.serverReference(), c.serverMovedPermanently(), c.allowEmptyClientId(), c.ioThreads(),
+                c.tls(), c.limits()));
         Mqtt5ConnAck connAck = clients.v5(null).connect();
         assertThat(connAck.getReasonCode().isError()).isFalse();
         assertThat(connAck.getAssignedClientIdentifier()).isPresent();

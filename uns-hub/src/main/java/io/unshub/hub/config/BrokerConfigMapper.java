@@ -1,6 +1,8 @@
 package io.unshub.hub.config;
 
 import io.unshub.broker.config.BrokerConfig;
+import io.unshub.broker.config.ClientLimits;
+import io.unshub.broker.config.TlsSettings;
 
 import java.util.Map;
 
@@ -35,7 +37,8 @@ public final class BrokerConfigMapper {
                     mqtt.maxClientIdLength(), mqtt.maxKeepAlive(), mqtt.receiveMaximum(), mqtt.topicAliasMaximum(),
                     mqtt.maxSessionExpiry(), mqtt.maxQueuedMessages(), mqtt.queueQos0WhileOffline(),
                     mqtt.writeBufferHighWaterMark(), mqtt.sysInterval(), mqtt.nodeName(), mqtt.serverReference(),
-                    mqtt.serverMoved(), mqtt.allowEmptyClientId(), mqtt.ioThreads());
+                    mqtt.serverMoved(), mqtt.allowEmptyClientId(), mqtt.ioThreads(), TlsSettings.OFF,
+                    ClientLimits.UNLIMITED);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
             String component = message.split(" ", 2)[0];

@@ -1,0 +1,30 @@
+package io.unshub.broker.config;
+
+/**
+ * Limits that keep one client, or one address, from taking the broker down. 0 means unlimited.
+ *
+ * @param maxConnections            open MQTT connections in total
+ * @param maxConnectionsPerAddress  open connections from one IP address
+ * @param connectsPerSecondPerAddress new connections per second from one IP address
+ * @param publishesPerSecond        PUBLISH packets per second from one client
+ * @param publishBytesPerSecond     payload bytes per second from one client
+ * @param disconnectOverQuota       over a publish quota: disconnect (true) or refuse with 0x97 / drop (false)
+ * @param maxSubscriptionsPerClient subscriptions one session may hold
+ * @param maxTopicLevels            levels in a topic name or filter
+ * @param maxTopicLength            UTF-8 bytes in a topic name or filter
+ */
+public record ClientLimits(int maxConnections, int maxConnectionsPerAddress, int connectsPerSecondPerAddress,
+                           int publishesPerSecond, long publishBytesPerSecond, boolean disconnectOverQuota,
+                           int maxSubscriptionsPerClient, int maxTopicLevels, int maxTopicLength) {
+
+    /** No limits beyond what MQTT itself imposes. */
+    public static final ClientLimits UNLIMITED = new ClientLimits(0, 0, 0, 0, 0, false, 0, 0, 0);
+
+    public ClientLimits {
+        if (maxConnections < 0 || maxConnectionsPerAddress < 0 || connectsPerSecondPerAddress < 0
+                || publishesPerSecond < 0 || publishBytesPerSecond < 0 || maxSubscriptionsPerClient < 0
+                || maxTopicLevels < 0 || maxTopicLength < 0) {
+            throw new IllegalArgumentException("limits must be zero (unlimited) or positive");
+        }
+    }
+}
