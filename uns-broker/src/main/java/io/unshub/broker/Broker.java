@@ -92,6 +92,16 @@ public final class Broker implements Lifecycle {
         return server.wsPort();
     }
 
+    /** The bound MQTT over TLS port, or -1 when off (no certificate configured, or the port disabled). */
+    public int tlsPort() {
+        return server.tlsPort();
+    }
+
+    /** The bound secure WebSocket port, or -1 when off. */
+    public int wssPort() {
+        return server.wssPort();
+    }
+
     public boolean isRunning() {
         return server.isRunning();
     }

@@ -44,7 +44,9 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.unshub.broker.BrokerExtensions;
 import io.unshub.broker.config.BrokerConfig;
+import io.unshub.broker.metrics.AuditLog;
 import io.unshub.broker.metrics.BrokerMetrics;
+import io.unshub.broker.metrics.BrokerMetrics.LimitHit;
 import io.unshub.broker.routing.RetainedStore;
 import io.unshub.broker.routing.Subscription;
 import io.unshub.broker.routing.SubscriptionTree;
@@ -94,6 +96,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     /** Authentication failures, ACL denials and limit hits, for operators and log shippers. */
     private static final Logger AUDIT = LoggerFactory.getLogger("io.unshub.audit");
+    /** Limit hits on the audit log, at most 20 lines per 10 s across all connections of the process. */
+    private static final AuditLog LIMITS_AUDIT = AuditLog.standard(AUDIT);
     private static final MqttMessage PINGRESP =
             new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
     private static final int UNLIMITED = Integer.MAX_VALUE;
@@ -114,6 +118,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final PublishGuard publishGuard;
     private final Authenticator authenticator;
     private final ClientEvents events;
+    private final TopicLimits topicLimits;
+    private final int maxSubscriptions;
+    /** Null when the limits set no publish quota. */
+    private final PublishQuota publishQuota;
 
     private ChannelHandlerContext ctx;
     private State state = State.AWAITING_CONNECT;
@@ -153,6 +161,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.publishGuard = extensions.publishGuard();
         this.authenticator = extensions.authenticator();
         this.events = events;
+        this.topicLimits = TopicLimits.of(config.limits());
+        this.maxSubscriptions = config.limits().maxSubscriptionsPerClient();
+        this.publishQuota = PublishQuota.of(config.limits(), System.nanoTime());
     }
 
     // ------------------------------------------------------------------ information for REST and $SYS
@@ -453,6 +464,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (header.isWillFlag()) {
             String willTopic = payload.willTopic();
             String problem = Topics.validateTopicName(willTopic);
+            LimitHit willLimit = problem == null ? topicLimits.exceeded(willTopic) : null;
+            if (willLimit != null) {
+                metrics.limitHit(willLimit);
+                problem = "topic name " + topicLimits.describe(willLimit);
+            }
             if (problem != null) {
                 refuseConnect(ReasonCodes.TOPIC_NAME_INVALID, "will topic: " + problem);
                 return;
@@ -676,6 +692,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     "more than " + config.receiveMaximum() + " unacknowledged QoS 2 publishes [MQTT-3.3.4-7]");
             return;
         }
+        if ((publishQuota != null || !topicLimits.unlimited())
+                && refusedByLimits(topic, qos, packetId, publish.payload().readableBytes())) {
+            return;
+        }
         byte[] payload = ByteBufUtil.getBytes(publish.payload());
         MessageProperties messageProperties = v5 ? MqttProperties5.toMessageProperties(properties) : MessageProperties.NONE;
         metrics.messageIn(qos, payload.length);
@@ -701,6 +721,44 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             session.beginInboundQos2(packetId);
             writePubReply(MqttMessageType.PUBREC, packetId, code, null);
         }
+    }
+
+    /**
+     * Applies the topic limits and the publish quota before the payload is copied; true if the message was
+     * refused and answered. Over quota: MQTT 5 QoS 1/2 get 0x97, QoS 0 and MQTT 3.1.1 are dropped (3.1.1
+     * acknowledged), or the client is disconnected when the limits say so.
+     */
+    private boolean refusedByLimits(String topic, int qos, int packetId, int payloadBytes) {
+        if (publishQuota != null && publishQuota.disconnecting) {
+            return true; // what was read behind the PUBLISH that ended the connection
+        }
+        LimitHit hit = topicLimits.exceeded(topic);
+        PublishOutcome.Rejected refusal;
+        if (hit != null) {
+            refusal = new PublishOutcome.Rejected(ReasonCodes.TOPIC_NAME_INVALID,
+                    "topic name " + topicLimits.describe(hit));
+            LIMITS_AUDIT.warn("limit: client '{}' from {}: publish refused, {}", clientId, remoteHost(), refusal.reason());
+        } else {
+            hit = publishQuota == null ? null : publishQuota.acquire(payloadBytes, System.nanoTime());
+            if (hit == null) {
+                return false;
+            }
+            refusal = hit == LimitHit.PUBLISH_RATE ? publishQuota.messagesRefusal : publishQuota.bytesRefusal;
+            publishQuota.disconnecting = config.limits().disconnectOverQuota();
+            if (publishQuota.startRefusing()) { // audit the start of an episode, not every message
+                LIMITS_AUDIT.warn("limit: client '{}' from {}: {}", clientId, remoteHost(), refusal.reason()
+                        + (publishQuota.disconnecting ? ", disconnected" : ", publishes refused until it slows down"));
+            }
+        }
+        metrics.messageIn(qos, payloadBytes);
+        metrics.publishRejected();
+        metrics.limitHit(hit);
+        if (publishQuota != null && publishQuota.disconnecting) {
+            disconnect(ReasonCodes.QUOTA_EXCEEDED, refusal.reason()); // MQTT 5: DISCONNECT 0x97; 3.1.1: closed
+        } else {
+            rejectPublish(qos, packetId, refusal);
+        }
+        return true;
     }
 
     private void rejectPublish(int qos, int packetId, PublishOutcome.Rejected rejection) {
@@ -767,7 +825,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             MqttTopicSubscription request = requested.get(i);
             String filter = request.topicFilter();
             var option = request.option();
-            if (Topics.validateFilter(filter) != null) {
+            if (Topics.validateFilter(filter) != null || filterOverLimits(filter)) {
                 codes[i] = v5 ? ReasonCodes.TOPIC_FILTER_INVALID : ReasonCodes.UNSPECIFIED_ERROR;
                 continue;
             }
@@ -779,6 +837,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             int refusal = subscriptionPolicy.check(origin, filter);
             if (refusal != 0) {
                 codes[i] = v5 ? refusal : ReasonCodes.UNSPECIFIED_ERROR;
+                continue;
+            }
+            if (overSubscriptionLimit(filter)) {
+                codes[i] = v5 ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.UNSPECIFIED_ERROR;
                 continue;
             }
             int grantedQos = option.qos().value();
@@ -800,6 +862,33 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         ctx.write(subAck, ctx.voidPromise());
         flushNeeded = true;
         retainedDeliveries.forEach(Runnable::run);
+    }
+
+    /** Whether the filter (without a $share prefix) exceeds the topic limits; counted and audited if so. */
+    private boolean filterOverLimits(String filter) {
+        if (topicLimits.unlimited()) {
+            return false;
+        }
+        LimitHit hit = topicLimits.exceeded(Topics.matchingFilter(filter));
+        if (hit == null) {
+            return false;
+        }
+        metrics.limitHit(hit);
+        LIMITS_AUDIT.warn("limit: client '{}' from {}: subscription refused, topic filter {}", clientId, remoteHost(),
+                topicLimits.describe(hit));
+        return true;
+    }
+
+    /** Whether a new filter would take the session beyond its subscriptions; re-subscribing never does. */
+    private boolean overSubscriptionLimit(String filter) {
+        if (maxSubscriptions == 0 || session.subscriptions().size() < maxSubscriptions
+                || session.subscriptions().containsKey(filter)) {
+            return false;
+        }
+        metrics.limitHit(LimitHit.SUBSCRIPTIONS);
+        LIMITS_AUDIT.warn("limit: client '{}' from {}: subscription refused, it holds {} subscriptions already",
+                clientId, remoteHost(), maxSubscriptions);
+        return true;
     }
 
     private void deliverRetained(Subscription subscription) {

@@ -25,6 +25,26 @@ public final class BrokerMetrics {
         INTERNAL_OVERFLOW
     }
 
+    /** A configured client limit ({@code ClientLimits}) that refused a connection, a message or a subscription. */
+    public enum LimitHit {
+        /** A new connection beyond the open connections allowed in total (closed before any MQTT). */
+        MAX_CONNECTIONS,
+        /** A new connection beyond the open connections allowed from one IP address. */
+        MAX_CONNECTIONS_PER_ADDRESS,
+        /** A new connection beyond the connections per second allowed from one IP address. */
+        CONNECT_RATE,
+        /** A PUBLISH beyond the client's publishes per second. */
+        PUBLISH_RATE,
+        /** A PUBLISH beyond the client's payload bytes per second. */
+        PUBLISH_BYTES,
+        /** A subscription beyond the subscriptions one session may hold. */
+        SUBSCRIPTIONS,
+        /** A topic name or filter with more levels than allowed. */
+        TOPIC_LEVELS,
+        /** A topic name or filter longer than allowed. */
+        TOPIC_LENGTH
+    }
+
     private final long startedAtMillis = System.currentTimeMillis();
     private final LongAdder authenticationsRefused = new LongAdder();
     private final LongAdder connectionsTotal = new LongAdder();
@@ -38,6 +58,7 @@ public final class BrokerMetrics {
     private final LongAdder publishesRejected = new LongAdder();
     private final LongAdder[] drops = adders(DropReason.values().length);
     private final AtomicLongArray rejectedPacketsByReason = new AtomicLongArray(256);
+    private final LongAdder[] limitHits = adders(LimitHit.values().length);
 
     private static LongAdder[] adders(int n) {
         LongAdder[] adders = new LongAdder[n];
@@ -160,5 +181,36 @@ public final class BrokerMetrics {
 
     public long packetsRejected(int reasonCode) {
         return rejectedPacketsByReason.get(reasonCode & 0xFF);
+    }
+
+    /** Something refused by a configured client limit. */
+    public void limitHit(LimitHit limit) {
+        limitHits[limit.ordinal()].increment();
+    }
+
+    public long limitHits(LimitHit limit) {
+        return limitHits[limit.ordinal()].sum();
+    }
+
+    // TLS listeners: kept together so the edit stays in one place.
+    private final LongAdder tlsHandshakeFailures = new LongAdder();
+    private final LongAdder tlsReloadFailures = new LongAdder();
+
+    /** A TLS handshake that failed (protocol, client certificate, plain MQTT on a TLS port, timeout, hang-up). */
+    public void tlsHandshakeFailed() {
+        tlsHandshakeFailures.increment();
+    }
+
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.sum();
+    }
+
+    /** Changed TLS PEM files that could not be loaded (the previous certificate stays in use). */
+    public void tlsReloadFailed() {
+        tlsReloadFailures.increment();
+    }
+
+    public long tlsReloadFailures() {
+        return tlsReloadFailures.sum();
     }
 }

@@ -54,11 +54,7 @@ public final class Router implements UnsBus {
             metrics.publishRejected();
             return new PublishOutcome.Rejected(0x90, problem);
         }
-        // Deleting a retained message that exists is always allowed, so values that an older rule set let in
-        // can be cleared after the rules were tightened.
-        boolean clearsRetained = message.retain() && message.payload().length == 0
-                && retained.get(message.topic()) != null;
-        PublishOutcome.Rejected rejected = clearsRetained ? null : guarded(message);
+        PublishOutcome.Rejected rejected = guarded(message);
         if (rejected != null) {
             metrics.publishRejected();
             return rejected;

@@ -237,7 +237,9 @@ public final class Session implements Subscriber {
             }
             return channel.writePublish(delivery, 0, false);
         }
-        if (pending.isEmpty() && inflight.size() < channel.receiveMaximum()) {
+        // A full write buffer holds QoS 1/2 back too: what a stalled client cannot read waits in the bounded queue,
+        // not in the connection's buffer (the client's receive maximum alone would allow 65,535 messages there).
+        if (pending.isEmpty() && inflight.size() < channel.receiveMaximum() && channel.isWritable()) {
             return send(channel, delivery);
         }
         queue(delivery);
@@ -275,13 +277,13 @@ public final class Session implements Subscriber {
         throw new IllegalStateException("no free packet identifier"); // cannot happen: receive maximum <= 65535
     }
 
-    /** Moves queued messages into the in-flight window while the client's receive maximum allows. */
+    /** Moves queued messages into the in-flight window while the client's receive maximum and write buffer allow. */
     private boolean pump() {
         ClientChannel channel = connection;
         boolean wrote = false;
         while (channel != null && !pending.isEmpty()) {
             Delivery next = pending.peek();
-            if (next.qos > 0 ? inflight.size() >= channel.receiveMaximum() : !channel.isWritable()) {
+            if (!channel.isWritable() || (next.qos > 0 && inflight.size() >= channel.receiveMaximum())) {
                 break;
             }
             pending.poll();

@@ -30,10 +30,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The TCP and WebSocket listeners and the per-connection pipeline:
- * bytes -> [HTTP, WebSocket] -> {@link MqttPacketGuard} -> {@code MqttDecoder} -> connection handler,
- * with {@code MqttEncoder} on the way out. Runs on its own event loop group (epoll when available), so
- * the broker never competes with HTTP for a loop.
+ * The TCP and WebSocket listeners, their TLS twins, and the per-connection pipeline:
+ * bytes -> [TLS] -> [HTTP, WebSocket] -> {@link MqttPacketGuard} -> {@code MqttDecoder} -> connection handler,
+ * with {@code MqttEncoder} on the way out. TLS listeners take their context from a {@link TlsContextReloader},
+ * so a renewed certificate reaches new connections without a restart. Runs on its own event loop group
+ * (epoll when available), so the broker never competes with HTTP for a loop.
  */
 public final class MqttServer {
 
@@ -42,18 +43,33 @@ public final class MqttServer {
     private final BrokerConfig config;
     private final ByteCounter byteCounter;
     private final Supplier<io.netty.channel.ChannelHandler> connectionHandlers;
+    private final ConnectionLimiter connectionLimiter;
     private EventLoopGroup group;
     private Channel tcpChannel;
     private Channel wsChannel;
+    private final BrokerMetrics metrics;
+    private final TlsHandshakeWatcher tlsWatcher;
+    private TlsContextReloader tlsContexts;
+    private Channel tlsChannel;
+    private Channel wssChannel;
 
     public MqttServer(BrokerConfig config, BrokerMetrics metrics, Supplier<io.netty.channel.ChannelHandler> connectionHandlers) {
         this.config = config;
         this.byteCounter = new ByteCounter(metrics);
         this.connectionHandlers = connectionHandlers;
+        this.connectionLimiter = new ConnectionLimiter(config.limits(), metrics);
+        this.metrics = metrics;
+        this.tlsWatcher = new TlsHandshakeWatcher(metrics);
     }
 
-    /** Binds the configured listeners; throws if a port cannot be bound. */
+    /**
+     * Binds the configured listeners; throws if a port cannot be bound, and {@link IllegalArgumentException}
+     * naming the file when a TLS PEM file is missing or unusable.
+     */
     public void start() {
+        if (config.tls().enabled()) {
+            tlsContexts = new TlsContextReloader(config.tls(), metrics);
+        }
         boolean epoll = Epoll.isAvailable();
         // One loop per core by default: the loops are CPU-bound, and every extra loop adds thread hand-offs
         // between publisher and subscriber connections (Netty's own default is two per core).
@@ -68,15 +84,30 @@ public final class MqttServer {
             if (config.wsPort() != BrokerConfig.DISABLED) {
                 wsChannel = bind(channelClass, config.wsPort(), true);
             }
+            if (tlsContexts != null && config.tls().port() != BrokerConfig.DISABLED) {
+                tlsChannel = bind(channelClass, config.tls().port(), false, true);
+            }
+            if (tlsContexts != null && config.tls().wssPort() != BrokerConfig.DISABLED) {
+                wssChannel = bind(channelClass, config.tls().wssPort(), true, true);
+            }
         } catch (RuntimeException e) {
             stop();
             throw e;
         }
-        LOG.info("MQTT listening on {} (TCP {}, WebSocket {}{}), transport {}", config.host(), tcpPort(), wsPort(),
-                config.wsPath(), epoll ? "epoll" : "nio");
+        if (tlsContexts != null) {
+            tlsContexts.start();
+        }
+        LOG.info("MQTT listening on {} (TCP {}, WebSocket {}{}, TLS {}, secure WebSocket {}), transport {}",
+                config.host(), tcpPort(), wsPort(), config.wsPath(), tlsPort(), wssPort(), epoll ? "epoll" : "nio");
     }
 
     private Channel bind(Class<? extends ServerSocketChannel> channelClass, int port, boolean webSocket) {
+        return bind(channelClass, port, webSocket, false);
+    }
+
+    private Channel bind(Class<? extends ServerSocketChannel> channelClass, int port, boolean webSocket,
+                         boolean tls) {
+        TlsContextReloader contexts = tls ? tlsContexts : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(channelClass)
@@ -89,7 +120,14 @@ public final class MqttServer {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline pipeline = ch.pipeline();
+                        // First: a connection over the limits is closed before any TLS, HTTP or MQTT work.
+                        pipeline.addLast("limits", connectionLimiter);
                         pipeline.addLast("bytes", byteCounter);
+                        if (tls) {
+                            // Behind the byte counter (which counts wire bytes), ahead of everything else.
+                            pipeline.addLast("tls", contexts.newHandler(ch.alloc()));
+                            pipeline.addLast("tls-handshake", tlsWatcher);
+                        }
                         if (webSocket) {
                             pipeline.addLast("http", new HttpServerCodec());
                             pipeline.addLast("http-aggregator", new HttpObjectAggregator(65_536));
@@ -114,7 +152,8 @@ public final class MqttServer {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding port " + port, e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot bind MQTT " + (webSocket ? "WebSocket " : "") + "listener on "
+            throw new IllegalStateException("cannot bind MQTT " + (tls ? "TLS " : "") + (webSocket ? "WebSocket " : "")
+                    + "listener on "
                     + config.host() + ":" + port + ": " + e.getMessage(), e);
         }
     }
@@ -128,8 +167,19 @@ public final class MqttServer {
         return wsChannel == null ? -1 : ((InetSocketAddress) wsChannel.localAddress()).getPort();
     }
 
+    /** The bound MQTT over TLS port, or -1 when off. */
+    public int tlsPort() {
+        return tlsChannel == null ? -1 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
+    }
+
+    /** The bound secure WebSocket port, or -1 when off. */
+    public int wssPort() {
+        return wssChannel == null ? -1 : ((InetSocketAddress) wssChannel.localAddress()).getPort();
+    }
+
     public boolean isRunning() {
-        return (tcpChannel != null && tcpChannel.isActive()) || (wsChannel != null && wsChannel.isActive());
+        return (tcpChannel != null && tcpChannel.isActive()) || (wsChannel != null && wsChannel.isActive())
+                || (tlsChannel != null && tlsChannel.isActive()) || (wssChannel != null && wssChannel.isActive());
     }
 
     /** Whether every event loop runs a no-op task within the timeout (a blocked loop would not). */
@@ -161,6 +211,18 @@ public final class MqttServer {
         if (wsChannel != null) {
             wsChannel.close().syncUninterruptibly();
             wsChannel = null;
+        }
+        if (tlsChannel != null) {
+            tlsChannel.close().syncUninterruptibly();
+            tlsChannel = null;
+        }
+        if (wssChannel != null) {
+            wssChannel.close().syncUninterruptibly();
+            wssChannel = null;
+        }
+        if (tlsContexts != null) {
+            tlsContexts.close();
+            tlsContexts = null;
         }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

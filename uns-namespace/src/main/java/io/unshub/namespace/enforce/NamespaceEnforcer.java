@@ -11,6 +11,7 @@ import io.unshub.namespace.contract.PayloadContract;
 import io.unshub.namespace.model.NamespaceModel.ViolationPolicy;
 
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Enforces the current namespace model at the bus's publish funnel, for every publisher: a topic outside
@@ -29,6 +30,7 @@ public final class NamespaceEnforcer implements PublishGuard {
     private final ViolationCounters counters = new ViolationCounters();
     private final ViolationReporter reporter;
     private volatile CompiledNamespace current;
+    private volatile Predicate<String> hasRetained = topic -> false;
 
     public NamespaceEnforcer(CompiledNamespace initial, ViolationReporter reporter) {
         this.current = Objects.requireNonNull(initial, "initial");
@@ -48,8 +50,19 @@ public final class NamespaceEnforcer implements PublishGuard {
         return counters;
     }
 
+    /**
+     * Tells the enforcer which topics hold a retained message, so that deleting one is allowed even where a
+     * tightened model no longer accepts the topic (values an older model let in can be cleared).
+     */
+    public void retainedLookup(Predicate<String> hasRetained) {
+        this.hasRetained = Objects.requireNonNull(hasRetained, "hasRetained");
+    }
+
     @Override
     public PublishOutcome.Rejected check(UnsMessage message) {
+        if (message.retain() && message.payload().length == 0 && hasRetained.test(message.topic())) {
+            return null;
+        }
         CompiledNamespace ns = current;
         String topic = message.topic();
         int classification = ns.classify(topic);

@@ -147,6 +147,7 @@ abstract class AbstractNamespaceIT {
         broker = new Broker(BrokerFixture.baseConfig(),
                 new BrokerExtensions((clientId, filter) -> enforcer.checkSubscription(filter), enforcer, live));
         reporter.attach(broker.bus());
+        enforcer.retainedLookup(topic -> broker.retained().get(topic) != null);
         broker.start();
         return broker;
     }
