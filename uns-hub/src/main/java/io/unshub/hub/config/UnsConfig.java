@@ -31,6 +31,68 @@ public interface UnsConfig {
 
     Namespace namespace();
 
+    Auth auth();
+
+    Acl acl();
+
+    /** Who may connect ({@code uns.auth.*}); the users live in a YAML file. */
+    interface Auth {
+
+        /**
+         * Clients without credentials: {@code local} (only from this machine, the default, as Mosquitto 2 does),
+         * {@code all}, or {@code none}.
+         */
+        @WithDefault("local")
+        String anonymous();
+
+        /** The users file; unset = {@code <uns.config-dir>/users.yaml} (need not exist). */
+        Optional<String> usersFile();
+
+        /** How often the users, JWKS and ACL files are checked for changes; 0 turns reload off. */
+        @WithDefault("2s")
+        Duration reloadInterval();
+
+        /** Let clients with a verified certificate (mutual TLS) in as the certificate's identity. */
+        @WithDefault("false")
+        boolean certificateLogin();
+
+        /** SHA-256 fingerprints (hex) or serial numbers of client certificates that are refused. */
+        Optional<List<String>> revokedCertificates();
+
+        Jwt jwt();
+
+        /** JSON Web Tokens as the MQTT password ({@code uns.auth.jwt.*}); off unless a secret or JWKS is set. */
+        interface Jwt {
+
+            /** Shared secret for HS256 tokens (at least 32 bytes); better from the environment. */
+            Optional<String> hs256Secret();
+
+            /** A JWKS file with the RSA keys for RS256 tokens. */
+            Optional<String> jwksFile();
+
+            /** Required audience ({@code aud}); unset = not checked. */
+            Optional<String> audience();
+
+            /** Required issuer ({@code iss}); unset = not checked. */
+            Optional<String> issuer();
+
+            /** Claim holding the user name. */
+            @WithDefault("sub")
+            String usernameClaim();
+
+            /** Claim holding the roles (a list of strings). */
+            @WithDefault("roles")
+            String rolesClaim();
+        }
+    }
+
+    /** Who may publish and subscribe to what ({@code uns.acl.*}); the rules live in a YAML file. */
+    interface Acl {
+
+        /** The ACL file; unset = {@code <uns.config-dir>/acl.yaml}. Without it everything is allowed. */
+        Optional<String> file();
+    }
+
     /** The ISA-95 namespace ({@code uns.namespace.*}); the model itself lives in a YAML file. */
     interface Namespace {
 
@@ -134,5 +196,80 @@ public interface UnsConfig {
 
         /** Topic filters clients may not subscribe to (exact match), refused with 0x87. */
         Optional<List<String>> refusedFilters();
+
+        /** MQTT over TLS; 0 turns it off. Only opened when a certificate is configured. */
+        @WithDefault("8883")
+        int tlsPort();
+
+        /** MQTT over secure WebSocket; 0 turns it off. Only opened when a certificate is configured. */
+        @WithDefault("8084")
+        int wssPort();
+
+        Tls tls();
+
+        /** The TLS listeners ({@code uns.mqtt.tls.*}). */
+        interface Tls {
+
+            /** PEM certificate chain of the hub; unset = no TLS listeners. */
+            Optional<String> certificate();
+
+            /** PEM private key (PKCS#8) of the hub. */
+            Optional<String> privateKey();
+
+            /** PEM CA certificates that client certificates must chain to (mutual TLS). */
+            Optional<String> clientCa();
+
+            /** Client certificates: none, optional or required. */
+            @WithDefault("none")
+            String clientAuth();
+
+            /** Which part of a client certificate is its identity: cn, san-dns, san-email or san-uri. */
+            @WithDefault("cn")
+            String identity();
+
+            /** TLS versions offered (TLSv1.2 and/or TLSv1.3). */
+            @WithDefault("TLSv1.3,TLSv1.2")
+            List<String> protocols();
+
+            /** How often the PEM files are checked for changes; 0 turns reload off. */
+            @WithDefault("30s")
+            Duration reloadInterval();
+        }
+
+        /** Open MQTT connections in total (0 = unlimited). */
+        @WithDefault("10000")
+        int maxConnections();
+
+        /** Open connections from one IP address (0 = unlimited; clients behind NAT share one). */
+        @WithDefault("0")
+        int maxConnectionsPerAddress();
+
+        /** New connections per second from one IP address (0 = unlimited: many PLCs may share one NAT address). */
+        @WithDefault("0")
+        int connectsPerSecondPerAddress();
+
+        /** PUBLISH packets per second one client may send (0 = unlimited). */
+        @WithDefault("0")
+        int publishesPerSecond();
+
+        /** Payload bytes per second one client may send (0 = unlimited). */
+        @WithDefault("0")
+        long publishBytesPerSecond();
+
+        /** Over a publish quota: disconnect the client (true) or refuse with 0x97 / drop (false). */
+        @WithDefault("false")
+        boolean disconnectOverQuota();
+
+        /** Subscriptions one session may hold (0 = unlimited). */
+        @WithDefault("10000")
+        int maxSubscriptionsPerClient();
+
+        /** Levels in a topic name or filter (0 = unlimited). */
+        @WithDefault("0")
+        int maxTopicLevels();
+
+        /** UTF-8 bytes in a topic name or filter (0 = unlimited). */
+        @WithDefault("0")
+        int maxTopicLength();
     }
 }

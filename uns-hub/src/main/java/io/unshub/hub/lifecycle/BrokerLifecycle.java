@@ -9,6 +9,8 @@ import io.unshub.core.bus.UnsBus;
 import io.unshub.hub.config.BrokerConfigMapper;
 import io.unshub.hub.config.UnsConfig;
 import io.unshub.hub.namespace.NamespaceRuntime;
+import io.unshub.hub.security.SecurityRuntime;
+import io.unshub.core.bus.PublishGuard;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,19 +34,25 @@ public class BrokerLifecycle {
 
     private final Broker broker;
     private final NamespaceRuntime namespace;
+    private final SecurityRuntime security;
 
-    BrokerLifecycle(UnsConfig config, NamespaceRuntime namespace) {
+    BrokerLifecycle(UnsConfig config, NamespaceRuntime namespace, SecurityRuntime security) {
         this.namespace = namespace;
+        this.security = security;
         Set<String> refused = new HashSet<>(config.mqtt().refusedFilters().orElse(List.of()));
-        SubscriptionPolicy policy = (subscriber, filter) -> refused.contains(filter) ? 0x87
-                : namespace.checkSubscription(filter);
+        SubscriptionPolicy refusedFilters = (subscriber, filter) -> refused.contains(filter) ? 0x87 : 0;
+        SubscriptionPolicy policy = SubscriptionPolicy.inOrder(refusedFilters, security.acl(),
+                (subscriber, filter) -> namespace.checkSubscription(filter));
+        // The ACL first: a client without rights learns 0x87, not what the namespace thinks of the topic.
+        PublishGuard guard = PublishGuard.inOrder(security.acl(), namespace.guard());
         this.broker = new Broker(BrokerConfigMapper.toBrokerConfig(config.mqtt()),
-                new BrokerExtensions(policy, namespace.guard(), namespace.live()));
-        namespace.attach(broker.bus());
+                new BrokerExtensions(security.authenticator(), policy, guard, namespace.live()));
+        namespace.attach(broker.bus(), topic -> broker.retained().get(topic) != null);
     }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
         broker.start();
+        security.start();
         namespace.startReloading();
         LOG.infof("UNS hub broker %s up: MQTT tcp=%d ws=%d", Broker.version(), broker.tcpPort(), broker.wsPort());
     }
@@ -52,6 +60,7 @@ public class BrokerLifecycle {
     void onStop(@Observes @Priority(Integer.MAX_VALUE) ShutdownEvent event) {
         namespace.stop();
         broker.stop();
+        security.stop();
     }
 
     @Produces

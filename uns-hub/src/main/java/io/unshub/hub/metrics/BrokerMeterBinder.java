@@ -15,7 +15,8 @@ import jakarta.inject.Singleton;
 public class BrokerMeterBinder implements MeterBinder {
 
     /** Reason codes a connection can be closed with for a bad packet, labelled in the metric. */
-    private static final int[] REJECT_REASONS = {0x81, 0x82, 0x84, 0x85, 0x8C, 0x8D, 0x8F, 0x90, 0x93, 0x94, 0x95, 0x99};
+    private static final int[] REJECT_REASONS = {0x81, 0x82, 0x84, 0x85, 0x86, 0x87, 0x89, 0x8C, 0x8D, 0x8F, 0x90, 0x93,
+            0x94, 0x95, 0x97, 0x99};
 
     @Inject
     Broker broker;
@@ -59,6 +60,16 @@ public class BrokerMeterBinder implements MeterBinder {
                     .description("Connections closed or refused for a bad packet, by MQTT 5 reason code")
                     .register(registry);
         }
+        for (BrokerMetrics.LimitHit limit : BrokerMetrics.LimitHit.values()) {
+            FunctionCounter.builder("uns_mqtt_limit_hits", m, x -> x.limitHits(limit))
+                    .tags("limit", limit.name().toLowerCase())
+                    .description("Connections closed and messages refused by a configured limit").register(registry);
+        }
+        FunctionCounter.builder("uns_mqtt_tls_handshake_failures", m, BrokerMetrics::tlsHandshakeFailures)
+                .description("TLS handshakes that failed (untrusted, expired or missing client certificates ...)")
+                .register(registry);
+        FunctionCounter.builder("uns_mqtt_tls_reload_failures", m, BrokerMetrics::tlsReloadFailures)
+                .description("Certificate reloads that failed; the previous certificate stays in use").register(registry);
         Gauge.builder("uns_mqtt_sessions", broker, b -> b.sessions().size())
                 .description("Sessions, connected or waiting for their client").register(registry);
         Gauge.builder("uns_mqtt_subscriptions", broker, b -> b.subscriptions().subscriptionCount())

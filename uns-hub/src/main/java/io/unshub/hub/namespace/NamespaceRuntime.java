@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The namespace as the hub runs it: the model loaded from {@code uns.namespace.file} (or the built-in
@@ -83,8 +84,9 @@ public class NamespaceRuntime {
     }
 
     /** Lets the reporter publish violations, and the revision be announced, once the bus exists. */
-    public void attach(UnsBus bus) {
+    public void attach(UnsBus bus, Predicate<String> hasRetained) {
         reporter.attach(bus);
+        enforcer.retainedLookup(hasRetained);
         this.bus = bus;
         reloader.onStatus(status -> announce());
     }
