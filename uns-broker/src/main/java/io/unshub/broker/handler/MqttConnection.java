@@ -96,8 +96,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     /** Authentication failures, ACL denials and limit hits, for operators and log shippers. */
     private static final Logger AUDIT = LoggerFactory.getLogger("io.unshub.audit");
-    /** Limit hits on the audit log, at most 20 lines per 10 s across all connections of the process. */
-    private static final AuditLog LIMITS_AUDIT = AuditLog.standard(AUDIT);
+    /** Refused logins and limit hits on the audit log, at most 20 lines per 10 s across all connections. */
+    private static final AuditLog AUDIT_LOG = AuditLog.standard(AUDIT);
     private static final MqttMessage PINGRESP =
             new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
     private static final int UNLIMITED = Integer.MAX_VALUE;
@@ -513,8 +513,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         if (result instanceof AuthResult.Refused refused) {
             metrics.authenticationRefused();
-            AUDIT.warn("authentication refused: client '{}' user '{}' from {}: {}", clientId, username, remoteHost(),
-                    refused.reason());
+            AUDIT_LOG.warn("authentication refused: client '{}' user '{}' from {}: {}", clientId, username,
+                    remoteHost(), refused.reason());
             refuseConnect(refused.reasonCode(), refused.reason());
             return;
         }
@@ -737,7 +737,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (hit != null) {
             refusal = new PublishOutcome.Rejected(ReasonCodes.TOPIC_NAME_INVALID,
                     "topic name " + topicLimits.describe(hit));
-            LIMITS_AUDIT.warn("limit: client '{}' from {}: publish refused, {}", clientId, remoteHost(), refusal.reason());
+            AUDIT_LOG.warn("limit: client '{}' from {}: publish refused, {}", clientId, remoteHost(), refusal.reason());
         } else {
             hit = publishQuota == null ? null : publishQuota.acquire(payloadBytes, System.nanoTime());
             if (hit == null) {
@@ -746,7 +746,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             refusal = hit == LimitHit.PUBLISH_RATE ? publishQuota.messagesRefusal : publishQuota.bytesRefusal;
             publishQuota.disconnecting = config.limits().disconnectOverQuota();
             if (publishQuota.startRefusing()) { // audit the start of an episode, not every message
-                LIMITS_AUDIT.warn("limit: client '{}' from {}: {}", clientId, remoteHost(), refusal.reason()
+                AUDIT_LOG.warn("limit: client '{}' from {}: {}", clientId, remoteHost(), refusal.reason()
                         + (publishQuota.disconnecting ? ", disconnected" : ", publishes refused until it slows down"));
             }
         }
@@ -874,7 +874,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             return false;
         }
         metrics.limitHit(hit);
-        LIMITS_AUDIT.warn("limit: client '{}' from {}: subscription refused, topic filter {}", clientId, remoteHost(),
+        AUDIT_LOG.warn("limit: client '{}' from {}: subscription refused, topic filter {}", clientId, remoteHost(),
                 topicLimits.describe(hit));
         return true;
     }
@@ -886,7 +886,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             return false;
         }
         metrics.limitHit(LimitHit.SUBSCRIPTIONS);
-        LIMITS_AUDIT.warn("limit: client '{}' from {}: subscription refused, it holds {} subscriptions already",
+        AUDIT_LOG.warn("limit: client '{}' from {}: subscription refused, it holds {} subscriptions already",
                 clientId, remoteHost(), maxSubscriptions);
         return true;
     }

@@ -45,6 +45,13 @@ public final class AuditLog {
     }
 
     /** Writes one warning if the budget allows, else counts it; arguments as in SLF4J. */
+    public void warn(String format, Object arg1, Object arg2, Object arg3, Object arg4) {
+        if (permit(System.nanoTime())) {
+            logger.warn(format, arg1, arg2, arg3, arg4);
+        }
+    }
+
+    /** Writes one warning if the budget allows, else counts it; arguments as in SLF4J. */
     public void warn(String format, Object arg1, Object arg2, Object arg3) {
         if (permit(System.nanoTime())) {
             logger.warn(format, arg1, arg2, arg3);

@@ -60,7 +60,8 @@ public class SecurityRuntime {
         }
     }
 
-    static AuthSettings settings(UnsConfig.Auth auth, Path usersFile, TlsSettings tls) {
+    /** The authenticator's settings from {@code uns.auth.*}; a bad value names its key. */
+    public static AuthSettings settings(UnsConfig.Auth auth, Path usersFile, TlsSettings tls) {
         AuthSettings.Anonymous anonymous = BrokerConfigMapper.choice("uns.auth.anonymous", auth.anonymous(),
                 AuthSettings.Anonymous.class);
         AuthSettings settings = AuthSettings.DEFAULT.withAnonymous(anonymous).withUsersFile(usersFile)
