@@ -537,8 +537,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             // An MQTT 3.1.1 client has no reason code to learn from: by default it connects without its will.
             will = refused == null ? new WillMessage(willMessage, draft.delaySeconds()) : null;
         }
-        sessions.connect(clientId, pending.cleanStart(), sessionExpiry, ctx.channel().eventLoop(), this,
-                (attached, present) -> onSessionAttached(attached, present, pending.assignedId(),
+        if (sessions.ownedByAnother(clientId, allowed.username())) {
+            AUDIT_LOG.warn("client id '{}' of another user refused for user '{}' from {}", clientId,
+                    allowed.username(), remoteHost());
+            refuseConnect(ReasonCodes.NOT_AUTHORIZED, "the client id is in use by another user");
+            return;
+        }
+        sessions.connect(clientId, allowed.username(), pending.cleanStart(), sessionExpiry, ctx.channel().eventLoop(),
+                this, (attached, present) -> onSessionAttached(attached, present, pending.assignedId(),
                         pending.announceKeepAlive(), pending.requestedExpiry()));
     }
 

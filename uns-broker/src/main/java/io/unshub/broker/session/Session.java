@@ -43,6 +43,7 @@ public final class Session implements Subscriber {
             AtomicReferenceFieldUpdater.newUpdater(Session.class, MpscChunkedArrayQueue.class, "inbox");
 
     private final String clientId;
+    private final String owner;
     private final SessionLimits limits;
     private final BrokerMetrics metrics;
     private final SessionEvents events;
@@ -69,14 +70,20 @@ public final class Session implements Subscriber {
     private WillMessage pendingWill;
     private ScheduledFuture<?> willTask;
 
-    Session(String clientId, EventLoop home, long expirySeconds, SessionLimits limits, BrokerMetrics metrics,
-            SessionEvents events) {
+    Session(String clientId, String owner, EventLoop home, long expirySeconds, SessionLimits limits,
+            BrokerMetrics metrics, SessionEvents events) {
         this.clientId = clientId;
+        this.owner = owner;
         this.home = home;
         this.expirySeconds = expirySeconds;
         this.limits = limits;
         this.metrics = metrics;
         this.events = events;
+    }
+
+    /** The authenticated user that created this session ({@code null} for anonymous); only it may resume it. */
+    public String owner() {
+        return owner;
     }
 
     public String clientId() {

@@ -5,7 +5,6 @@ import io.unshub.broker.metrics.BrokerMetrics;
 import io.unshub.broker.routing.Subscription;
 import io.unshub.broker.routing.SubscriptionTree;
 import io.unshub.core.bus.UnsBus;
-import io.unshub.core.message.Origin;
 import io.unshub.core.message.UnsMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,15 +40,16 @@ public final class SessionRegistry implements Session.SessionEvents {
 
     /**
      * Finds or creates the session for a new connection and attaches it. {@code onAttached} runs on
-     * {@code loop} with the session and whether it was resumed ("session present").
+     * {@code loop} with the session and whether it was resumed ("session present"). The caller has checked
+     * that {@code owner} may use this client id ({@link #ownedByAnother}).
      */
-    public void connect(String clientId, boolean cleanStart, long expirySeconds, EventLoop loop, ClientChannel channel,
-                        BiConsumer<Session, Boolean> onAttached) {
+    public void connect(String clientId, String owner, boolean cleanStart, long expirySeconds, EventLoop loop,
+                        ClientChannel channel, BiConsumer<Session, Boolean> onAttached) {
         Session existing = sessions.get(clientId);
         if (existing == null) {
-            Session fresh = new Session(clientId, loop, expirySeconds, limits, metrics, this);
+            Session fresh = new Session(clientId, owner, loop, expirySeconds, limits, metrics, this);
             if (sessions.putIfAbsent(clientId, fresh) != null) {
-                connect(clientId, cleanStart, expirySeconds, loop, channel, onAttached); // lost a race
+                connect(clientId, owner, cleanStart, expirySeconds, loop, channel, onAttached); // lost a race
                 return;
             }
             attachOnLoop(fresh, loop, channel, false, onAttached);
@@ -57,7 +57,7 @@ public final class SessionRegistry implements Session.SessionEvents {
         }
         existing.home().execute(() -> {
             if (!existing.home().inEventLoop() || existing.isEnded() || sessions.get(clientId) != existing) {
-                loop.execute(() -> connect(clientId, cleanStart, expirySeconds, loop, channel, onAttached));
+                loop.execute(() -> connect(clientId, owner, cleanStart, expirySeconds, loop, channel, onAttached));
                 return;
             }
             // A session with expiry 0 lives only as long as its connection (MQTT 5 section 3.1.2.11.2): it is not resumed.
@@ -74,7 +74,7 @@ public final class SessionRegistry implements Session.SessionEvents {
                 attachOnLoop(existing, loop, channel, true, onAttached);
             } else {
                 // Replace first, so a racing connect never sees the id free and creates a third session.
-                Session fresh = new Session(clientId, loop, expirySeconds, limits, metrics, this);
+                Session fresh = new Session(clientId, owner, loop, expirySeconds, limits, metrics, this);
                 sessions.replace(clientId, existing, fresh);
                 endSession(existing);
                 attachOnLoop(fresh, loop, channel, false, onAttached);
@@ -98,6 +98,15 @@ public final class SessionRegistry implements Session.SessionEvents {
         }
     }
 
+    /**
+     * Whether a session with this client id exists and belongs to another user: such a session is neither
+     * resumed nor taken over, so one user cannot read another's queued messages or kick it off.
+     */
+    public boolean ownedByAnother(String clientId, String owner) {
+        Session existing = sessions.get(clientId);
+        return existing != null && !java.util.Objects.equals(existing.owner(), owner);
+    }
+
     /** The connection closed; called on its loop. */
     public void disconnected(Session session, ClientChannel channel, WillMessage will) {
         EventLoop home = session.home();
@@ -111,8 +120,9 @@ public final class SessionRegistry implements Session.SessionEvents {
     @Override
     public void publishWill(String clientId, WillMessage will) {
         UnsMessage message = will.message();
+        // Keeps the origin set at CONNECT, so the will is judged as its client's user, not as anonymous.
         bus.publish(new UnsMessage(message.topic(), message.payload(), message.qos(), message.retain(),
-                message.properties(), Origin.will(clientId), System.currentTimeMillis(), System.nanoTime()));
+                message.properties(), message.origin(), System.currentTimeMillis(), System.nanoTime()));
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -28,7 +29,7 @@ public final class UserCommand {
             usage: user add NAME [--roles ROLE,ROLE] [--file PATH] [--password-stdin]
               Adds NAME to the users file (or replaces its password and roles).
               --file            the users file (default: uns.auth.users-file, else <uns.config-dir>/users.yaml)
-              --roles           comma-separated roles for ACL rules
+              --roles           comma-separated roles for ACL rules (default: keep the user's roles)
               --password-stdin  read the password from the first line of standard input
             """;
 
@@ -71,6 +72,7 @@ public final class UserCommand {
         Path file = defaultFile;
         Set<String> roles = new LinkedHashSet<>();
         boolean passwordFromStdin = console == null;
+        boolean rolesGiven = false;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "--file" -> {
@@ -86,6 +88,7 @@ public final class UserCommand {
                         return 2;
                     }
                     Arrays.stream(args[i].split(",")).map(String::trim).filter(r -> !r.isEmpty()).forEach(roles::add);
+                    rolesGiven = true;
                 }
                 case "--password-stdin" -> passwordFromStdin = true;
                 default -> {
@@ -101,6 +104,10 @@ public final class UserCommand {
             if (password == null || password.length == 0) {
                 err.println("no password given; nothing changed");
                 return 1;
+            }
+            if (!rolesGiven && Files.exists(file)) {
+                // A password reset keeps the roles the ACL relies on.
+                UsersFile.load(file).user(name).ifPresent(existing -> roles.addAll(existing.roles()));
             }
             UsersFile.addOrReplaceUser(file, name, password, roles);
             out.println("user '" + name + "' saved in " + file.toAbsolutePath()

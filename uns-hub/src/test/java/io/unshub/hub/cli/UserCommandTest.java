@@ -53,6 +53,18 @@ class UserCommandTest {
     }
 
     @Test
+    void aPasswordResetKeepsTheRoles(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("users.yaml");
+        assertThat(command("first-pw\n", file).run("add", "mes", "--roles", "mes,reader")).isZero();
+        assertThat(command("second-pw\n", file).run("add", "mes")).isZero();
+        assertThat(io.unshub.broker.security.UsersFile.load(file).user("mes").orElseThrow().roles())
+                .containsExactlyInAnyOrder("mes", "reader");
+        assertThat(command("third-pw\n", file).run("add", "mes", "--roles", "writer")).isZero();
+        assertThat(io.unshub.broker.security.UsersFile.load(file).user("mes").orElseThrow().roles())
+                .containsExactly("writer");
+    }
+
+    @Test
     void badUsageChangesNothing(@TempDir Path dir) {
         Path file = dir.resolve("users.yaml");
         assertThat(command("", file).run("remove", "x")).isEqualTo(2);

@@ -92,8 +92,9 @@ final class AclFilter {
         return resolved.append(pieces[placeholders.length]).toString();
     }
 
+    /** A user name or client id fit to stand in a topic: one plain level that cannot reach a $ topic. */
     private static boolean usable(String value) {
-        if (value == null || value.isEmpty()) {
+        if (value == null || value.isEmpty() || value.charAt(0) == '$') {
             return false;
         }
         for (int i = 0; i < value.length(); i++) {

@@ -472,6 +472,35 @@ class AclIT {
         nothingMore(watcher);
     }
 
+    @Test
+    @DisplayName("an allowed will is published as its client's user when the connection is lost (%u rule)")
+    void allowedWillIsPublishedAsItsUser() throws Exception {
+        var watcher = watchEverything();
+        Mqtt5BlockingClient alice = v5("will-alice", "alice", b -> b.willPublish(Mqtt5WillPublish.builder()
+                .topic("users/alice/status").payload(bytes("offline")).build()));
+        alice.connect();
+        broker.connection("will-alice").orElseThrow().channel().close().syncUninterruptibly(); // as a network failure would
+        Optional<Mqtt5Publish> will = watcher.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(will).isPresent();
+        assertThat(will.get().getTopic().toString()).isEqualTo("users/alice/status");
+    }
+
+    @Test
+    @DisplayName("a session belongs to its user: another user can neither resume it nor take it over (0x87)")
+    void anotherUsersSessionIsNeitherResumedNorTakenOver() {
+        Mqtt5BlockingClient alice = v5("shared-id", "alice", b -> b);
+        alice.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+        Mqtt5ConnAckException refused = catchThrowableOfType(Mqtt5ConnAckException.class,
+                () -> v5("shared-id", "bob", b -> b).connectWith().cleanStart(false).send());
+        assertThat(refused.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+        assertThat(alice.getState().isConnected()).isTrue();
+        assertThat(broker.connection("shared-id").orElseThrow().username()).isEqualTo("alice");
+
+        // The same user may take its own session over, as MQTT says.
+        Mqtt5BlockingClient again = v5("shared-id", "alice", b -> b);
+        assertThat(again.connectWith().cleanStart(false).send().isSessionPresent()).isTrue();
+    }
+
     // ------------------------------------------------------------------ hot reload
 
     @Test
