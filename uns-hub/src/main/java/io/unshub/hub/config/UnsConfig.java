@@ -52,9 +52,12 @@ public interface UnsConfig {
         @WithDefault("2s")
         Duration reloadInterval();
 
-        /** Let clients with a verified certificate (mutual TLS) in as the certificate's identity. */
-        @WithDefault("false")
-        boolean certificateLogin();
+        /**
+         * Clients with a verified certificate (mutual TLS) log in as the certificate's identity: {@code off},
+         * {@code listed} (only names that users.yaml marks {@code certificate: true}) or {@code any}.
+         */
+        @WithDefault("off")
+        String certificateLogin();
 
         /** SHA-256 fingerprints (hex) or serial numbers of client certificates that are refused. */
         Optional<List<String>> revokedCertificates();

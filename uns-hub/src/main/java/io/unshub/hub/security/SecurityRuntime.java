@@ -67,8 +67,10 @@ public class SecurityRuntime {
         AuthSettings settings = AuthSettings.DEFAULT.withAnonymous(anonymous).withUsersFile(usersFile)
                 .withReloadInterval(auth.reloadInterval())
                 .withRevokedCertificates(new HashSet<>(auth.revokedCertificates().orElse(List.of())));
-        if (auth.certificateLogin()) {
-            settings = settings.withCertificateLogin(AuthSettings.CertificateLogin.ANY, tls.identity());
+        AuthSettings.CertificateLogin certificateLogin = BrokerConfigMapper.choice("uns.auth.certificate-login",
+                auth.certificateLogin(), AuthSettings.CertificateLogin.class);
+        if (certificateLogin != AuthSettings.CertificateLogin.OFF) {
+            settings = settings.withCertificateLogin(certificateLogin, tls.identity());
         }
         UnsConfig.Auth.Jwt jwt = auth.jwt();
         if (jwt.hs256Secret().isPresent() || jwt.jwksFile().isPresent()) {
