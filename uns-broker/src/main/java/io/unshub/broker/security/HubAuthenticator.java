@@ -1,5 +1,6 @@
 package io.unshub.broker.security;
 
+import io.unshub.core.config.FileStamp;
 import io.unshub.broker.security.AuthCounters.Method;
 import io.unshub.broker.security.AuthCounters.Refusal;
 import io.unshub.broker.security.AuthSettings.CertificateLogin;

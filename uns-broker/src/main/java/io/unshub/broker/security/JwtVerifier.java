@@ -1,5 +1,6 @@
 package io.unshub.broker.security;
 
+import io.unshub.core.config.FileStamp;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;

@@ -1,14 +1,12 @@
 package io.unshub.namespace.load;
 
+import io.unshub.core.config.FileStamp;
 import io.unshub.namespace.check.CompiledNamespace;
 import io.unshub.namespace.model.NamespaceModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -34,7 +32,7 @@ public final class ModelReloader implements AutoCloseable {
     private final Consumer<CompiledNamespace> onChange;
     private volatile Status status;
     private volatile Consumer<Status> statusListener = s -> { };
-    private Stamp stamp;
+    private FileStamp stamp;
     private ScheduledExecutorService poller;
 
     /**
@@ -52,7 +50,7 @@ public final class ModelReloader implements AutoCloseable {
      * @throws ModelException when the file exists but is not a usable model (start-up must fail)
      */
     public synchronized CompiledNamespace loadInitial() throws ModelException {
-        stamp = Stamp.of(file);
+        stamp = FileStamp.of(file);
         CompiledNamespace compiled = stamp == null ? CompiledNamespace.compile(ModelLoader.builtIn()) : compile(file);
         status = new Status(compiled, Instant.now(), null, null, 0);
         onChange.accept(compiled);
@@ -98,7 +96,7 @@ public final class ModelReloader implements AutoCloseable {
 
     private boolean reload() {
         try {
-            Stamp now = Stamp.of(file);
+            FileStamp now = FileStamp.of(file);
             if (Objects.equals(now, stamp)) {
                 return false;
             }
@@ -177,17 +175,5 @@ public final class ModelReloader implements AutoCloseable {
      * @param reloads     successful reloads since start
      */
     public record Status(CompiledNamespace model, Instant loadedAt, String lastError, Instant lastErrorAt, int reloads) {
-    }
-
-    /** What identifies a version of the file without reading it. */
-    private record Stamp(long modified, long size, Object key) {
-        static Stamp of(Path file) {
-            try {
-                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-                return new Stamp(a.lastModifiedTime().toMillis(), a.size(), a.fileKey());
-            } catch (IOException e) {
-                return null;
-            }
-        }
     }
 }

@@ -1,12 +1,10 @@
 package io.unshub.broker.security.acl;
 
+import io.unshub.core.config.FileStamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -40,7 +38,7 @@ public final class AclReloader implements AutoCloseable {
     private final AclGuard guard;
     private volatile Status status;
     private volatile Consumer<Status> statusListener = s -> { };
-    private Stamp stamp;
+    private FileStamp stamp;
     private ScheduledExecutorService poller;
 
     /**
@@ -58,7 +56,7 @@ public final class AclReloader implements AutoCloseable {
      * @throws AclException when the file exists but cannot be used (start-up must fail)
      */
     public synchronized AclRules loadInitial() throws AclException {
-        stamp = Stamp.of(file);
+        stamp = FileStamp.of(file);
         AclRules rules;
         if (stamp == null) {
             rules = AclRules.allowAll();
@@ -114,7 +112,7 @@ public final class AclReloader implements AutoCloseable {
     private boolean reload() {
         Status previous = status;
         try {
-            Stamp now = Stamp.of(file);
+            FileStamp now = FileStamp.of(file);
             if (Objects.equals(now, stamp)) {
                 return false;
             }
@@ -178,17 +176,5 @@ public final class AclReloader implements AutoCloseable {
      * @param reloads     successful reloads since start
      */
     public record Status(AclRules rules, Instant loadedAt, String lastError, Instant lastErrorAt, int reloads) {
-    }
-
-    /** What identifies a version of the file without reading it. */
-    private record Stamp(long modified, long size, Object key) {
-        static Stamp of(Path file) {
-            try {
-                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-                return new Stamp(a.lastModifiedTime().toMillis(), a.size(), a.fileKey());
-            } catch (IOException e) {
-                return null;
-            }
-        }
     }
 }
