@@ -245,10 +245,12 @@ public final class HubAuthenticator implements Authenticator, Closeable {
         Optional<User> user = users.user(name);
         String stored = user.map(User::passwordHash).orElse(null);
         if (stored == null) {
-            // Spend the same time as a real check, so that timing does not tell which names exist.
+            // Spend the same time as a real check, and share it between identical attempts as a real check does,
+            // so that neither timing nor a full hashing queue tells which names exist.
             CompletableFuture<Boolean> decoy;
             try {
-                decoy = submit(password, dummyHash);
+                CacheKey decoyKey = cacheTtlNanos > 0 ? cacheKey(name, dummyHash, password) : null;
+                decoy = decoyKey == null ? submit(password, dummyHash) : coalesced(decoyKey, password, dummyHash);
             } catch (RejectedExecutionException e) {
                 return done(busy());
             }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.unshub.broker.metrics.AuditLog;
 import io.unshub.broker.metrics.BrokerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +17,8 @@ import java.nio.channels.ClosedChannelException;
 /**
  * Sits right behind the {@code SslHandler}: counts failed handshakes (wrong protocol version, untrusted,
  * expired or missing client certificate, plain MQTT on the TLS port, handshake timeout, a client that hung up
- * mid-handshake) and logs them at debug with the remote address. TLS errors that reach the pipeline are
- * expected network noise here, not bugs: they are logged at debug and end the connection instead of
+ * mid-handshake). Refused handshakes go to the rate-limited audit log with the remote address; other TLS
+ * errors are expected network noise, not bugs, and are logged at debug. Both end the connection instead of
  * travelling on to the MQTT handler. The {@code SslHandler} has already closed (or is closing) the channel.
  * Stateless and shared by all TLS channels.
  */
@@ -25,6 +26,7 @@ import java.nio.channels.ClosedChannelException;
 final class TlsHandshakeWatcher extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsHandshakeWatcher.class);
+    private static final AuditLog AUDIT = AuditLog.standard(LoggerFactory.getLogger("io.unshub.audit"));
 
     private final BrokerMetrics metrics;
 
@@ -36,7 +38,11 @@ final class TlsHandshakeWatcher extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent completion && !completion.isSuccess()) {
             metrics.tlsHandshakeFailed();
-            if (LOG.isDebugEnabled()) {
+            if (completion.cause() instanceof javax.net.ssl.SSLHandshakeException) {
+                // A refused certificate or protocol is an access decision: operators see it on the audit log.
+                AUDIT.warn("TLS handshake refused from {}: {}", ctx.channel().remoteAddress(),
+                        describe(completion.cause()));
+            } else if (LOG.isDebugEnabled()) {
                 LOG.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
                         describe(completion.cause()));
             }

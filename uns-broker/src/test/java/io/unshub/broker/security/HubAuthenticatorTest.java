@@ -255,6 +255,25 @@ class HubAuthenticatorTest {
         }
 
         @Test
+        void identicalGuessesCostTheSameForKnownAndUnknownNames() throws Exception {
+            Path file = dir.resolve("users.yaml");
+            UsersFile.addOrReplaceUser(file, "plc", "pw".toCharArray(), Set.of());
+            HubAuthenticator auth = authenticator(AuthSettings.DEFAULT.withUsersFile(file).withHashQueueCapacity(1));
+            // 20 identical guesses at once share one computation whether the name exists or not: with one queue
+            // slot neither answers "server busy", so a full queue does not tell which names exist.
+            for (String name : List.of("plc", "nobody")) {
+                List<CompletableFuture<AuthResult>> guesses = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    guesses.add(auth.authenticate(credentials(name, "same-guess", REMOTE)).toCompletableFuture());
+                }
+                for (CompletableFuture<AuthResult> guess : guesses) {
+                    assertThat(result(guess)).as(name).isEqualTo(refused(0x86, "bad user name or password"));
+                }
+            }
+            assertThat(auth.counters().refusedCount(Refusal.SERVER_BUSY)).isZero();
+        }
+
+        @Test
         void aReconnectStormOfOneGoodClientCostsOneHash() throws Exception {
             Path file = dir.resolve("users.yaml");
             UsersFile.addOrReplaceUser(file, "plc", "pw".toCharArray(), Set.of()); // 210,000 iterations

@@ -133,6 +133,11 @@ public final class AclRules {
                 throw topic.error("bad filter '" + text + "': " + problem.getMessage());
             }
         }
+        if (e.containsKey("components") && actions.contains(AclAction.SUBSCRIBE.word())) {
+            // In-process components subscribe through the bus, not through SUBSCRIBE; such a rule would never act.
+            throw e.get("components").error("components only publish through the ACL; a rule naming components "
+                    + "can only cover publish");
+        }
         int line = item.line();
         return new AclRule(name + ":" + line, line, allow != null, actions.contains(AclAction.PUBLISH.word()),
                 actions.contains(AclAction.SUBSCRIBE.word()), who(e, "users"), who(e, "roles"), who(e, "clients"),

@@ -119,6 +119,20 @@ class AclRulesParseTest {
     }
 
     @Test
+    @DisplayName("a rule naming components cannot cover subscribe: components never send SUBSCRIBE")
+    void componentsOnlyPublish() {
+        AclException e = error("""
+                rules:
+                  - deny: [publish, subscribe]
+                    components: [opcua-bridge]
+                    topics: [a]
+                """);
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.key()).isEqualTo("rules[0].components");
+        assertThat(e.problem()).contains("only cover publish");
+    }
+
+    @Test
     @DisplayName("a rule with both allow and deny is refused at the second key")
     void bothAllowAndDeny() {
         AclException e = error("""
