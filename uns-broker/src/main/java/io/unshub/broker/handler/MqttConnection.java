@@ -44,7 +44,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.unshub.broker.BrokerExtensions;
 import io.unshub.broker.config.BrokerConfig;
-import io.unshub.broker.metrics.AuditLog;
+import io.unshub.core.log.RateLimitedLog;
 import io.unshub.broker.metrics.BrokerMetrics;
 import io.unshub.broker.metrics.BrokerMetrics.LimitHit;
 import io.unshub.broker.routing.RetainedStore;
@@ -97,7 +97,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     /** Authentication failures, ACL denials and limit hits, for operators and log shippers. */
     private static final Logger AUDIT = LoggerFactory.getLogger("io.unshub.audit");
     /** Refused logins and limit hits on the audit log, at most 20 lines per 10 s across all connections. */
-    private static final AuditLog AUDIT_LOG = AuditLog.standard(AUDIT);
+    private static final RateLimitedLog AUDIT_LOG = RateLimitedLog.standard(AUDIT);
     private static final MqttMessage PINGRESP =
             new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
     private static final int UNLIMITED = Integer.MAX_VALUE;

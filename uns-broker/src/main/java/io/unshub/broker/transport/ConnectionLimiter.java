@@ -7,7 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.unshub.broker.config.ClientLimits;
-import io.unshub.broker.metrics.AuditLog;
+import io.unshub.core.log.RateLimitedLog;
 import io.unshub.broker.metrics.BrokerMetrics;
 import io.unshub.broker.metrics.BrokerMetrics.LimitHit;
 import org.slf4j.LoggerFactory;
@@ -45,7 +45,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final int connectsPerSecond;
     private final boolean perAddress;
     private final BrokerMetrics metrics;
-    private final AuditLog audit;
+    private final RateLimitedLog audit;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AddressState> addresses = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
@@ -59,7 +59,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         this.connectsPerSecond = limits.connectsPerSecondPerAddress();
         this.perAddress = maxPerAddress > 0 || connectsPerSecond > 0;
         this.metrics = metrics;
-        this.audit = AuditLog.standard(LoggerFactory.getLogger("io.unshub.audit"));
+        this.audit = RateLimitedLog.standard(LoggerFactory.getLogger("io.unshub.audit"));
         this.totalReason = maxConnections + " connections are open in total";
         this.perAddressReason = maxPerAddress + " connections are open from this address";
         this.rateReason = "more than " + connectsPerSecond + " new connections per second from this address";

@@ -6,7 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.unshub.broker.metrics.AuditLog;
+import io.unshub.core.log.RateLimitedLog;
 import io.unshub.broker.metrics.BrokerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +26,7 @@ import java.nio.channels.ClosedChannelException;
 final class TlsHandshakeWatcher extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsHandshakeWatcher.class);
-    private static final AuditLog AUDIT = AuditLog.standard(LoggerFactory.getLogger("io.unshub.audit"));
+    private static final RateLimitedLog AUDIT = RateLimitedLog.standard(LoggerFactory.getLogger("io.unshub.audit"));
 
     private final BrokerMetrics metrics;
 

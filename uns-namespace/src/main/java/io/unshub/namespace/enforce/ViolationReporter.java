@@ -3,6 +3,7 @@ package io.unshub.namespace.enforce;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unshub.core.bus.UnsBus;
+import io.unshub.core.log.RateLimitedLog;
 import io.unshub.core.message.MessageProperties;
 import io.unshub.core.message.Origin;
 import io.unshub.core.message.UnsMessage;
@@ -27,7 +28,7 @@ public final class ViolationReporter {
     private static final Logger LOG = LoggerFactory.getLogger(ViolationReporter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RateLimitedLog log = new RateLimitedLog(LOG, 20, 10_000_000_000L);
+    private final RateLimitedLog log = RateLimitedLog.standard(LOG);
     private volatile UnsBus bus;
 
     /** Connects the reporter to the bus once the broker exists (the bus needs the guard first). */

@@ -1,4 +1,4 @@
-package io.unshub.broker.metrics;
+package io.unshub.core.log;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.helpers.NOPLogger;
@@ -7,14 +7,14 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The line budget of {@link AuditLog}, on a clock the test moves. */
-class AuditLogTest {
+/** The line budget of {@link RateLimitedLog}, on a clock the test moves. */
+class RateLimitedLogTest {
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     @Test
     void twentyLinesPerTenSecondsThenCounted() {
-        AuditLog audit = new AuditLog(NOPLogger.NOP_LOGGER, 20, 10, TimeUnit.SECONDS);
+        RateLimitedLog audit = new RateLimitedLog(NOPLogger.NOP_LOGGER, 20, 10, TimeUnit.SECONDS);
         long start = System.nanoTime(); // not before the first window's start
         int written = 0;
         for (int i = 0; i < 1_000; i++) {

@@ -1,4 +1,4 @@
-package io.unshub.broker.metrics;
+package io.unshub.core.log;
 
 import org.slf4j.Logger;
 
@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Audit lines with a budget: at most {@code linesPerWindow} lines per window, then one line saying that
+ * Log lines with a budget, for events a client can cause at will (refused logins, ACL denials, limit hits,
+ * namespace violations): at most {@code linesPerWindow} lines per window, then one line saying that
  * further events are only counted, and at the start of the next window the number left out. A
  * connection storm or a flooding client thus costs the log a few dozen lines, while the metrics count
  * every event. Lines left out are not formatted, so a suppressed event costs a clock read and an atomic
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threading: any thread; the budget is shared by every caller of one instance.
  */
-public final class AuditLog {
+public final class RateLimitedLog {
 
     private final Logger logger;
     private final int linesPerWindow;
@@ -29,7 +30,7 @@ public final class AuditLog {
      * @param linesPerWindow lines written per window before the rest are only counted
      * @param window         the length of a window
      */
-    public AuditLog(Logger logger, int linesPerWindow, long window, TimeUnit unit) {
+    public RateLimitedLog(Logger logger, int linesPerWindow, long window, TimeUnit unit) {
         if (linesPerWindow < 1 || window <= 0) {
             throw new IllegalArgumentException("linesPerWindow and window must be positive");
         }
@@ -39,9 +40,16 @@ public final class AuditLog {
         this.windowStart = new AtomicLong(System.nanoTime());
     }
 
-    /** The budget the broker uses: 20 lines per 10 seconds. */
-    public static AuditLog standard(Logger logger) {
-        return new AuditLog(logger, 20, 10, TimeUnit.SECONDS);
+    /** The budget the hub uses: 20 lines per 10 seconds. */
+    public static RateLimitedLog standard(Logger logger) {
+        return new RateLimitedLog(logger, 20, 10, TimeUnit.SECONDS);
+    }
+
+    /** Writes one warning if the budget allows, else counts it; arguments as in SLF4J. */
+    public void warn(String format, Object... args) {
+        if (permit(System.nanoTime())) {
+            logger.warn(format, args);
+        }
     }
 
     /** Writes one warning if the budget allows, else counts it; arguments as in SLF4J. */
@@ -75,7 +83,7 @@ public final class AuditLog {
             linesInWindow.set(0);
             long left = suppressed.getAndSet(0);
             if (left > 0) {
-                logger.warn("{} further audit events were counted but not logged (limit: {} lines per {} s)",
+                logger.warn("{} further events were counted but not logged (limit: {} lines per {} s)",
                         left, linesPerWindow, TimeUnit.NANOSECONDS.toSeconds(windowNanos));
             }
         }
@@ -84,7 +92,7 @@ public final class AuditLog {
             return true;
         }
         if (suppressed.getAndIncrement() == 0 && line == linesPerWindow + 1) {
-            logger.warn("more than {} audit events within {} s: further ones are counted in the metrics and "
+            logger.warn("more than {} such events within {} s: further ones are counted in the metrics and "
                     + "summarised here when the window ends", linesPerWindow, TimeUnit.NANOSECONDS.toSeconds(windowNanos));
         }
         return false;
