@@ -197,7 +197,9 @@ class PublishQuotaIT {
             }
         }));
         publisher.connect();
-        for (int i = 0; i < 20 && publisher.getState().isConnected(); i++) {
+        // Past the quota however slow the machine, but no further: writing on after the broker hung up could
+        // turn its DISCONNECT into a connection reset on the client's side.
+        for (int i = 0; i < 1_000 && publisher.getState().isConnected() && hits(LimitHit.PUBLISH_RATE) == 0; i++) {
             try {
                 publisher.publishWith().topic("greedy/" + i).send();
             } catch (MqttSessionExpiredException | ConnectionClosedException | MqttClientStateException e) {
@@ -233,7 +235,7 @@ class PublishQuotaIT {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         publisher.connect(options);
-        for (int i = 0; i < 20 && publisher.isConnected(); i++) {
+        for (int i = 0; i < 1_000 && publisher.isConnected() && hits(LimitHit.PUBLISH_RATE) == 0; i++) {
             try {
                 publisher.publish("greedy3/" + i, new byte[] {1}, 0, false);
             } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
