@@ -235,6 +235,8 @@ class PublishQuotaIT {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         publisher.connect(options);
+        // A blocking Paho publish whose connection is closed under it waits for ever unless told otherwise.
+        publisher.setTimeToWait(WAIT.toMillis());
         for (int i = 0; i < 1_000 && publisher.isConnected() && hits(LimitHit.PUBLISH_RATE) == 0; i++) {
             try {
                 publisher.publish("greedy3/" + i, new byte[] {1}, 0, false);

@@ -81,6 +81,8 @@ public final class MqttClients implements AfterEachCallback {
     /** An unconnected Eclipse Paho MQTT 3.1/3.1.1 client. */
     public org.eclipse.paho.client.mqttv3.MqttClient paho3(String id) throws Exception {
         var client = new org.eclipse.paho.client.mqttv3.MqttClient(fixture.tcpUri(), id, new MemoryPersistence());
+        // Paho's blocking calls wait for ever by default; a test must fail, not hang, when the broker hangs up.
+        client.setTimeToWait(30_000);
         cleanups.add(() -> {
             if (client.isConnected()) {
                 client.disconnectForcibly(0, 500);
