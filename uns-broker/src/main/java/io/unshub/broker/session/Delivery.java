@@ -22,6 +22,8 @@ public final class Delivery {
     final boolean replay;
     int packetId;
     State state = State.QUEUED;
+    /** The session's store sequence of a message kept in the broker store, or -1 when it is not stored. */
+    long sequence = -1;
 
     public Delivery(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, SharedGroup sharedGroup) {
         this(message, qos, retain, subscriptionIds, sharedGroup, false);

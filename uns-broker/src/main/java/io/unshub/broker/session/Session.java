@@ -3,6 +3,10 @@ package io.unshub.broker.session;
 import io.netty.channel.EventLoop;
 import io.unshub.broker.metrics.BrokerMetrics;
 import io.unshub.broker.metrics.BrokerMetrics.DropReason;
+import io.unshub.broker.persistence.BrokerStore;
+import io.unshub.broker.persistence.InMemoryBrokerStore;
+import io.unshub.broker.persistence.PendingWill;
+import io.unshub.broker.persistence.StoreBatch;
 import io.unshub.broker.routing.SharedGroup;
 import io.unshub.broker.routing.Subscriber;
 import io.unshub.broker.routing.Subscription;
@@ -22,6 +26,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
@@ -47,6 +52,14 @@ public final class Session implements Subscriber {
     private final SessionLimits limits;
     private final BrokerMetrics metrics;
     private final SessionEvents events;
+    /** Where a persistent session (expiry above 0) records its state; see {@link #persistent()}. */
+    private final BrokerStore store;
+    /** The store sequence of this session's queued messages: the queue's order in the store. */
+    private final AtomicLong sequences = new AtomicLong();
+    /** Whether the store holds a record of this session (written at connect, removed when it ends). */
+    private volatile boolean stored;
+    /** Rebuilt from the store, whose records keep no owner: the first user to connect with its client id takes it. */
+    private volatile boolean ownerUnknown;
     /** Created on the first delivery: most of the memory of an idle session would otherwise be this queue. */
     private volatile MpscChunkedArrayQueue<Delivery> inbox;
     private final AtomicInteger wip = new AtomicInteger();
@@ -65,13 +78,21 @@ public final class Session implements Subscriber {
     private final LinkedHashMap<Integer, Delivery> inflight = new LinkedHashMap<>();
     private final Set<Integer> awaitingPubRel = new HashSet<>();
     private int nextPacketId = 1;
-    private long expirySeconds;
+    private volatile long expirySeconds;
     private ScheduledFuture<?> expiryTask;
     private WillMessage pendingWill;
     private ScheduledFuture<?> willTask;
 
     Session(String clientId, String owner, EventLoop home, long expirySeconds, SessionLimits limits,
             BrokerMetrics metrics, SessionEvents events) {
+        this(clientId, owner, home, expirySeconds, limits, metrics, events, NO_STORE);
+    }
+
+    private static final BrokerStore NO_STORE = new InMemoryBrokerStore();
+
+    Session(String clientId, String owner, EventLoop home, long expirySeconds, SessionLimits limits,
+            BrokerMetrics metrics, SessionEvents events, BrokerStore store) {
+        this.store = store;
         this.clientId = clientId;
         this.owner = owner;
         this.home = home;
@@ -115,6 +136,35 @@ public final class Session implements Subscriber {
 
     void moveHome(EventLoop newHome) {
         this.home = newHome;
+    }
+
+    /**
+     * Whether this session's QoS 1/2 messages and state go to the broker store: the store keeps anything and
+     * the session outlives its connection (expiry above 0). Readable from any thread.
+     */
+    public boolean persistent() {
+        return stored && !ended && expirySeconds > 0;
+    }
+
+    /** The next store sequence; any thread (publishers number the messages they queue for this session). */
+    public long nextSequence() {
+        return sequences.getAndIncrement();
+    }
+
+    boolean stored() {
+        return stored;
+    }
+
+    void markStored(boolean value) {
+        this.stored = value;
+    }
+
+    boolean ownerUnknown() {
+        return ownerUnknown;
+    }
+
+    BrokerStore store() {
+        return store;
     }
 
     public long createdAtMillis() {
@@ -165,6 +215,76 @@ public final class Session implements Subscriber {
                 metrics.dropped(DropReason.QUEUE_FULL);
             }
         }
+    }
+
+    /**
+     * Hands over a message already recorded in the store under {@code sequence} (the commit has completed, so
+     * its removal can never overtake it). Any thread.
+     */
+    public void deliverStored(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, long sequence) {
+        if (ended) {
+            return;
+        }
+        Delivery delivery = new Delivery(message, qos, retain, subscriptionIds, null);
+        delivery.sequence = sequence;
+        if (!inbox().offer(delivery)) {
+            metrics.dropped(DropReason.QUEUE_FULL);
+            forget(delivery);
+            return;
+        }
+        if (wip.getAndIncrement() == 0) {
+            try {
+                home.execute(drainTask);
+            } catch (RejectedExecutionException e) {
+                wip.set(0); // shutting down: the message stays in the store for the next start
+            }
+        }
+    }
+
+    /** A stored message that will not be delivered (dropped, expired, too large) or was delivered: off the store. */
+    private void forget(Delivery delivery) {
+        if (delivery.sequence >= 0 && stored) {
+            store.commit(new StoreBatch().removeQueued(clientId, delivery.sequence)); // not awaited
+            delivery.sequence = -1;
+        }
+    }
+
+    /** Rebuilds a recovered message at the end of the queue; before the session is reachable. */
+    void restoreQueued(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, long sequence) {
+        Delivery delivery = new Delivery(message, qos, retain, subscriptionIds, null);
+        delivery.sequence = sequence;
+        pending.add(delivery);
+        updateCounts();
+    }
+
+    void restoreAwaitingPubRel(java.util.Collection<Integer> packetIds) {
+        awaitingPubRel.addAll(packetIds);
+    }
+
+    void restoreSequence(long next) {
+        sequences.set(next);
+    }
+
+    void restoreOwnerUnknown() {
+        ownerUnknown = true;
+        stored = true;
+    }
+
+    /** Re-arms a recovered delayed will; on the home loop. */
+    void restoreWill(WillMessage will, long delayMillis) {
+        pendingWill = will;
+        willTask = home.schedule(this::publishPendingWill, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+    }
+
+    private void dropStoredWill() {
+        if (stored) {
+            store.commit(new StoreBatch().removeWill(clientId));
+        }
+    }
+
+    /** Starts the expiry of a recovered (disconnected) session; on the home loop. */
+    void restoreExpiry(long delayMillis) {
+        expiryTask = home.schedule(this::expire, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
     }
 
     private MpscChunkedArrayQueue<Delivery> inbox() {
@@ -222,6 +342,7 @@ public final class Session implements Subscriber {
         }
         if (delivery.isExpired()) {
             metrics.dropped(DropReason.EXPIRED);
+            forget(delivery);
             return false;
         }
         ClientChannel channel = connection;
@@ -257,6 +378,7 @@ public final class Session implements Subscriber {
         // The retained snapshot is bounded by the retained store, not by the queue limit: it is sent in full.
         if (!delivery.replay && pending.size() >= limits.maxQueuedMessages()) {
             metrics.dropped(DropReason.QUEUE_FULL);
+            forget(delivery);
             return;
         }
         pending.add(delivery);
@@ -265,6 +387,7 @@ public final class Session implements Subscriber {
     private boolean send(ClientChannel channel, Delivery delivery) {
         int packetId = allocatePacketId();
         if (!channel.writePublish(delivery, packetId, false)) {
+            forget(delivery);
             return false; // too large for the client: discarded as if delivered [MQTT-3.1.2-25]
         }
         delivery.packetId = packetId;
@@ -296,6 +419,7 @@ public final class Session implements Subscriber {
             pending.poll();
             if (next.isExpired()) {
                 metrics.dropped(DropReason.EXPIRED);
+                forget(next);
                 continue;
             }
             wrote |= next.qos == 0 ? channel.writePublish(next, 0, false) : send(channel, next);
@@ -311,6 +435,7 @@ public final class Session implements Subscriber {
             willTask.cancel(false); // reconnected before the will delay passed [MQTT-3.1.3-9]
             willTask = null;
             pendingWill = null;
+            dropStoredWill();
         }
         connection = channel;
         for (Iterator<Delivery> it = inflight.values().iterator(); it.hasNext(); ) {
@@ -318,6 +443,7 @@ public final class Session implements Subscriber {
             if (delivery.state == Delivery.State.AWAITING_PUBCOMP) {
                 channel.writePubRel(delivery.packetId);
             } else if (!channel.writePublish(delivery, delivery.packetId, true)) {
+                forget(delivery);
                 it.remove(); // too large for the client's new maximum packet size: discarded [MQTT-3.1.2-25]
             }
         }
@@ -359,6 +485,9 @@ public final class Session implements Subscriber {
     /** PUBACK or PUBCOMP from the client: the message is done. */
     public void completed(int packetId) {
         Delivery done = inflight.remove(packetId);
+        if (done != null) {
+            forget(done);
+        }
         if (done != null && pump()) {
             connectionFlush();
         }
@@ -423,6 +552,8 @@ public final class Session implements Subscriber {
             events.sessionEnded(this);
             return;
         }
+        long now = System.currentTimeMillis();
+        StoreBatch batch = stored ? new StoreBatch().putSessionState(clientId, expirySeconds, now) : null;
         if (will != null) {
             long delay = Math.min(will.delaySeconds(), expirySeconds);
             if (delay == 0) {
@@ -430,7 +561,13 @@ public final class Session implements Subscriber {
             } else {
                 pendingWill = will;
                 willTask = home.schedule(this::publishPendingWill, delay, TimeUnit.SECONDS);
+                if (batch != null) {
+                    batch.putWill(new PendingWill(clientId, will.message(), now + delay * 1000));
+                }
             }
+        }
+        if (batch != null) {
+            store.commit(batch);
         }
         if (expirySeconds != limits.neverExpire()) {
             expiryTask = home.schedule(this::expire, expirySeconds, TimeUnit.SECONDS);
@@ -469,6 +606,7 @@ public final class Session implements Subscriber {
         willTask = null;
         if (will != null && connection == null) {
             events.publishWill(clientId, will);
+            dropStoredWill();
         }
     }
 
@@ -499,6 +637,7 @@ public final class Session implements Subscriber {
             WillMessage will = pendingWill;
             pendingWill = null;
             events.publishWill(clientId, will);
+            dropStoredWill();
         }
         pending.clear();
         inflight.clear();
