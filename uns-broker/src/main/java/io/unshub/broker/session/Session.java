@@ -5,6 +5,7 @@ import io.unshub.broker.metrics.BrokerMetrics;
 import io.unshub.broker.metrics.BrokerMetrics.DropReason;
 import io.unshub.broker.persistence.BrokerStore;
 import io.unshub.broker.persistence.InMemoryBrokerStore;
+import io.unshub.broker.persistence.InflightMessage;
 import io.unshub.broker.persistence.PendingWill;
 import io.unshub.broker.persistence.StoreBatch;
 import io.unshub.broker.routing.SharedGroup;
@@ -77,6 +78,8 @@ public final class Session implements Subscriber {
     private final ArrayDeque<Delivery> pending = new ArrayDeque<>(1);
     private final LinkedHashMap<Integer, Delivery> inflight = new LinkedHashMap<>();
     private final Set<Integer> awaitingPubRel = new HashSet<>();
+    /** Stored QoS 2 messages whose in-flight records are being written; later messages wait behind them. */
+    private int awaitingRecords;
     private int nextPacketId = 1;
     private volatile long expirySeconds;
     private ScheduledFuture<?> expiryTask;
@@ -244,9 +247,94 @@ public final class Session implements Subscriber {
     /** A stored message that will not be delivered (dropped, expired, too large) or was delivered: off the store. */
     private void forget(Delivery delivery) {
         if (delivery.sequence >= 0 && stored) {
-            store.commit(new StoreBatch().removeQueued(clientId, delivery.sequence)); // not awaited
+            StoreBatch batch = new StoreBatch();
+            if (delivery.inflightStored) {
+                batch.removeInflight(clientId, delivery.packetId);
+            } else {
+                batch.removeQueued(clientId, delivery.sequence);
+            }
+            store.commit(batch); // not awaited
             delivery.sequence = -1;
         }
+    }
+
+    /**
+     * A stored QoS 2 message goes out: its record moves from the queue to the in-flight records with its
+     * packet id, so after a restart it is resent with that id (and the client's duplicate check holds) rather
+     * than as a new message. Committed before the PUBLISH is written, not awaited.
+     */
+    /** Whether a message goes out only after its in-flight record is durable: a stored QoS 2 message. */
+    private boolean recordedFirst(Delivery delivery) {
+        return delivery.qos == 2 && delivery.sequence >= 0 && stored && !delivery.inflightStored;
+    }
+
+    private void recordSent(Delivery delivery, int packetId) {
+        delivery.inflightStored = true;
+        delivery.awaitingRecord = true;
+        awaitingRecords++;
+        // Commits complete in order, so the PUBLISHes go out in the order they were recorded.
+        store.commit(new StoreBatch().removeQueued(clientId, delivery.sequence).putInflight(clientId,
+                InflightMessage.sent(packetId, delivery.sequence, delivery.message, delivery.qos, delivery.retain,
+                        delivery.subscriptionIds)))
+                .whenComplete((v, e) -> executeOnHome(() -> recorded(delivery, packetId)));
+    }
+
+    /**
+     * The in-flight record of a QoS 2 message is durable (or could not be written): the PUBLISH goes out
+     * now. Written only after the record so that a restart resends it with the same packet id, never as a
+     * new message the client would take twice.
+     */
+    private void recorded(Delivery delivery, int packetId) {
+        if (delivery.awaitingRecord) {
+            delivery.awaitingRecord = false;
+            awaitingRecords--;
+        }
+        ClientChannel channel = connection;
+        if (ended || channel == null) {
+            return; // the client is away: the message is resent on the next attach
+        }
+        if (inflight.get(packetId) == delivery && delivery.state == Delivery.State.AWAITING_ACK
+                && !channel.writePublish(delivery, packetId, false)) {
+            inflight.remove(packetId);
+            forget(delivery);
+        }
+        if (awaitingRecords == 0) {
+            pump();
+        }
+        channel.flush();
+        updateCounts();
+    }
+
+    private void executeOnHome(Runnable task) {
+        EventLoop loop = home;
+        try {
+            if (loop.inEventLoop()) {
+                task.run();
+            } else {
+                loop.execute(() -> {
+                    if (home.inEventLoop()) {
+                        task.run();
+                    } else {
+                        executeOnHome(task); // moved meanwhile
+                    }
+                });
+            }
+        } catch (RejectedExecutionException e) {
+            // shutting down: the record is in the store and the message is resent after the restart
+        }
+    }
+
+    /** Rebuilds a recovered in-flight message with its packet id; before the session is reachable. */
+    void restoreInflight(InflightMessage recovered) {
+        boolean released = recovered.state() == InflightMessage.State.PUBREC_RECEIVED;
+        Delivery delivery = new Delivery(recovered.message(), recovered.qos(), recovered.retain(),
+                recovered.subscriptionIds(), null);
+        delivery.sequence = recovered.sequence();
+        delivery.packetId = recovered.packetId();
+        delivery.inflightStored = true;
+        delivery.state = released ? Delivery.State.AWAITING_PUBCOMP : Delivery.State.AWAITING_ACK;
+        inflight.put(recovered.packetId(), delivery);
+        updateCounts();
     }
 
     /** Rebuilds a recovered message at the end of the queue; before the session is reachable. */
@@ -354,6 +442,10 @@ public final class Session implements Subscriber {
             queue(delivery);
             return false;
         }
+        if (awaitingRecords > 0 && !recordedFirst(delivery)) {
+            queue(delivery); // behind a QoS 2 message whose in-flight record is being written: keeps the order
+            return false;
+        }
         if (delivery.qos == 0) {
             if (!channel.isWritable()) {
                 if (delivery.replay) {
@@ -386,6 +478,13 @@ public final class Session implements Subscriber {
 
     private boolean send(ClientChannel channel, Delivery delivery) {
         int packetId = allocatePacketId();
+        delivery.packetId = packetId;
+        if (recordedFirst(delivery)) {
+            delivery.state = Delivery.State.AWAITING_ACK;
+            inflight.put(packetId, delivery);
+            recordSent(delivery, packetId);
+            return false; // written once the in-flight record is durable
+        }
         if (!channel.writePublish(delivery, packetId, false)) {
             forget(delivery);
             return false; // too large for the client: discarded as if delivered [MQTT-3.1.2-25]
@@ -413,7 +512,8 @@ public final class Session implements Subscriber {
         boolean wrote = false;
         while (channel != null && !pending.isEmpty()) {
             Delivery next = pending.peek();
-            if (!channel.isWritable() || (next.qos > 0 && inflight.size() >= channel.receiveMaximum())) {
+            if (!channel.isWritable() || (next.qos > 0 && inflight.size() >= channel.receiveMaximum())
+                    || (awaitingRecords > 0 && !recordedFirst(next))) {
                 break;
             }
             pending.poll();
@@ -440,6 +540,9 @@ public final class Session implements Subscriber {
         connection = channel;
         for (Iterator<Delivery> it = inflight.values().iterator(); it.hasNext(); ) {
             Delivery delivery = it.next();
+            if (delivery.awaitingRecord) {
+                continue; // goes out once its in-flight record is durable
+            }
             if (delivery.state == Delivery.State.AWAITING_PUBCOMP) {
                 channel.writePubRel(delivery.packetId);
             } else if (!channel.writePublish(delivery, delivery.packetId, true)) {
@@ -508,6 +611,9 @@ public final class Session implements Subscriber {
             return true;
         }
         delivery.state = Delivery.State.AWAITING_PUBCOMP;
+        if (delivery.inflightStored && delivery.sequence >= 0 && stored) {
+            store.commit(new StoreBatch().pubRecReceived(clientId, packetId, delivery.sequence)); // not awaited
+        }
         return true;
     }
 

@@ -140,7 +140,7 @@ public final class SessionRegistry implements Session.SessionEvents {
     /**
      * Rebuilds the sessions the store recovered, disconnected, each on one of the loops (spread round robin),
      * with their subscriptions, queued messages, inbound QoS 2 state, expiry and pending wills. Call before
-     * any client can connect. In-flight messages are queued again, to be resent in their original order.
+     * any client can connect. In-flight QoS 2 messages keep their packet ids and are resent on reconnect.
      */
     public void restore(RecoveredState state, EventLoopGroup loops, long nowMillis) {
         java.util.Map<String, PendingWill> wills = new java.util.HashMap<>();
@@ -162,10 +162,7 @@ public final class SessionRegistry implements Session.SessionEvents {
                     tree.add(subscription);
                 }
                 for (InflightMessage inflight : recovered.inflight()) {
-                    if (inflight.state() == InflightMessage.State.SENT) {
-                        session.restoreQueued(inflight.message(), inflight.qos(), inflight.retain(),
-                                inflight.subscriptionIds(), inflight.sequence());
-                    }
+                    session.restoreInflight(inflight); // resent with its packet id on reconnect [MQTT-4.4.0-1]
                 }
                 for (QueuedMessage queued : recovered.queued()) {
                     session.restoreQueued(queued.message(), queued.qos(), queued.retain(), queued.subscriptionIds(),

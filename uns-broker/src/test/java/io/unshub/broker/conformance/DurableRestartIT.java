@@ -209,4 +209,60 @@ class DurableRestartIT {
         assertThat(publishes.receive(QUIET.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isEmpty();
         assertThat(Await.text(Await.next(publishes))).isEqualTo("gone");
     }
+
+    @Test
+    @DisplayName("an outbound QoS 2 message in flight is resent with its packet id after a restart, and its PUBREL state kept")
+    void outboundQos2InflightSurvives() throws Exception {
+        restart();
+        byte[] connect = concat(string("MQTT"), bytes(4, 0x00, 0, 60), string("dr-o-sub")); // 3.1.1, persistent
+        int packetId;
+        try (RawMqttClient raw = clients.raw()) {
+            raw.sendPacket(0x10, connect);
+            raw.expect(RawPackets.CONNACK, WAIT);
+            raw.sendPacket(0x82, concat(bytes(0, 1), string("dr/o/t"), bytes(2)));
+            raw.expect(RawPackets.SUBACK, WAIT);
+            publish("dr/o/t", MqttQos.EXACTLY_ONCE, false, "x");
+            RawMqttClient.Packet first = raw.expect(RawPackets.PUBLISH, WAIT);
+            packetId = packetIdOf(first);
+            // no PUBREC: the message is in flight when the broker stops
+        }
+        await().atMost(WAIT).until(() -> fixture.broker().connection("dr-o-sub").isEmpty());
+
+        restart();
+        try (RawMqttClient raw = clients.raw()) {
+            raw.sendPacket(0x10, connect);
+            raw.expect(RawPackets.CONNACK, WAIT);
+            RawMqttClient.Packet again = raw.expect(RawPackets.PUBLISH, WAIT);
+            assertThat(again.header() & 0x08).as("DUP").isEqualTo(0x08);
+            assertThat(packetIdOf(again)).isEqualTo(packetId);
+            raw.sendPacket(0x50, bytes(packetId >> 8, packetId & 0xFF)); // PUBREC
+            raw.expect(RawPackets.PUBREL, WAIT);
+        }
+        await().atMost(WAIT).until(() -> fixture.broker().connection("dr-o-sub").isEmpty());
+
+        restart(); // PUBREC received: only the PUBREL is left
+        try (RawMqttClient raw = clients.raw()) {
+            raw.sendPacket(0x10, connect);
+            raw.expect(RawPackets.CONNACK, WAIT);
+            RawMqttClient.Packet rel = raw.expect(RawPackets.PUBREL, WAIT);
+            assertThat(rel.body()[0] << 8 & 0xFF00 | rel.body()[1] & 0xFF).isEqualTo(packetId);
+            raw.sendPacket(0x70, bytes(packetId >> 8, packetId & 0xFF)); // PUBCOMP
+            Session session = fixture.broker().sessions().get("dr-o-sub");
+            await().atMost(WAIT).until(() -> session.inflightCount() == 0);
+        }
+        await().atMost(WAIT).until(() -> fixture.broker().connection("dr-o-sub").isEmpty());
+
+        restart();
+        try (RawMqttClient raw = clients.raw()) {
+            raw.sendPacket(0x10, connect);
+            raw.expect(RawPackets.CONNACK, WAIT);
+            assertThat(raw.poll(QUIET)).isEmpty();
+        }
+    }
+
+    private static int packetIdOf(RawMqttClient.Packet publish) {
+        byte[] body = publish.body();
+        int topicLength = (body[0] & 0xFF) << 8 | body[1] & 0xFF;
+        return (body[2 + topicLength] & 0xFF) << 8 | body[3 + topicLength] & 0xFF;
+    }
 }
