@@ -77,7 +77,8 @@ public final class Router implements UnsBus {
         if (!store.persistent()) {
             return publishInMemory(message);
         }
-        return publishDurably(message, null).outcome(); // in-process and will publishes do not wait for the commit
+        // In-process and will publishes wait for nobody's acknowledgement: delivered even if the commit fails.
+        return publishDurably(message, null, true).outcome();
     }
 
     /**
@@ -88,6 +89,10 @@ public final class Router implements UnsBus {
      * {@link Publication#durable()}.
      */
     public Publication publishDurably(UnsMessage message, Consumer<StoreBatch> extra) {
+        return publishDurably(message, extra, false);
+    }
+
+    private Publication publishDurably(UnsMessage message, Consumer<StoreBatch> extra, boolean deliverOnFailure) {
         if (!store.persistent()) {
             return new Publication(publishInMemory(message), null); // nothing is kept, nothing to wait for
         }
@@ -133,7 +138,7 @@ public final class Router implements UnsBus {
             Runnable deliveries = plan.snapshot(sequences);
             CompletableFuture<Void> durable = store.commit(batch);
             durable.whenComplete((v, e) -> {
-                if (e == null) {
+                if (e == null || deliverOnFailure) {
                     deliveries.run();
                 }
             });
