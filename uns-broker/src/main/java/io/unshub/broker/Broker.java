@@ -4,6 +4,9 @@ import io.unshub.broker.config.BrokerConfig;
 import io.unshub.broker.handler.MqttConnection;
 import io.unshub.broker.handler.SubscriptionPolicy;
 import io.unshub.broker.metrics.BrokerMetrics;
+import io.unshub.broker.persistence.BrokerStore;
+import io.unshub.broker.persistence.InMemoryBrokerStore;
+import io.unshub.broker.persistence.RecoveredState;
 import io.unshub.broker.routing.RetainedStore;
 import io.unshub.broker.routing.Router;
 import io.unshub.broker.routing.SubscriptionTree;
@@ -16,6 +19,7 @@ import io.unshub.core.bus.PublishGuard;
 import io.unshub.core.bus.PublishTap;
 import io.unshub.core.bus.UnsBus;
 import io.unshub.core.lifecycle.Lifecycle;
+import io.unshub.core.message.UnsMessage;
 
 import java.util.Collection;
 import java.util.Map;
@@ -27,6 +31,8 @@ import java.util.Optional;
  */
 public final class Broker implements Lifecycle {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Broker.class);
+
     private final BrokerConfig config;
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final SubscriptionTree tree = new SubscriptionTree();
@@ -35,6 +41,7 @@ public final class Broker implements Lifecycle {
     private final SessionRegistry sessions;
     private final SysTopicPublisher sys;
     private final MqttServer server;
+    private final BrokerStore store;
 
     public Broker(BrokerConfig config) {
         this(config, BrokerExtensions.NONE);
@@ -45,11 +52,20 @@ public final class Broker implements Lifecycle {
     }
 
     public Broker(BrokerConfig config, BrokerExtensions extensions) {
+        this(config, extensions, new InMemoryBrokerStore());
+    }
+
+    /**
+     * A broker whose retained messages and persistent sessions live in {@code store}: read back at
+     * {@link #start()}, closed at {@link #stop()} (the broker owns it from here on).
+     */
+    public Broker(BrokerConfig config, BrokerExtensions extensions, BrokerStore store) {
         this.config = config;
-        this.router = new Router(tree, retained, metrics, extensions.publishGuard(), extensions.publishTap());
+        this.store = store;
+        this.router = new Router(tree, retained, metrics, extensions.publishGuard(), extensions.publishTap(), store);
         this.sessions = new SessionRegistry(tree, router, metrics,
                 new Session.SessionLimits(config.maxQueuedMessages(), config.queueQos0WhileOffline(),
-                        BrokerConfig.NEVER_EXPIRE));
+                        BrokerConfig.NEVER_EXPIRE), store);
         this.sys = new SysTopicPublisher(router, metrics, tree, retained, sessions, config.nodeName(), version());
         this.server = new MqttServer(config, metrics,
                 () -> new MqttConnection(config, router, sessions, tree, retained, metrics, extensions, sys));
@@ -62,7 +78,23 @@ public final class Broker implements Lifecycle {
 
     @Override
     public void start() {
-        server.start();
+        server.start(loops -> {
+            // Before the listeners bind: no client sees the broker without its recovered state.
+            long now = System.currentTimeMillis();
+            RecoveredState recovered = store.recover(now);
+            for (UnsMessage message : recovered.retained()) {
+                retained.apply(message);
+            }
+            sessions.restore(recovered, loops, now);
+            RecoveredState.Stats stats = recovered.stats();
+            if (store.persistent()) {
+                LOG.info("Broker store: {} retained messages, {} sessions recovered; dropped while down: {} expired "
+                                + "sessions ({} messages), {} expired queued, {} expired retained, {} unreadable records",
+                        recovered.retained().size(), recovered.sessions().size(), stats.sessionsExpired(),
+                        stats.messagesOfExpiredSessions(), stats.queuedExpired(), stats.retainedExpired(),
+                        stats.unreadable());
+            }
+        });
         sys.start(server.group().next(), config.sysInterval());
     }
 
@@ -74,6 +106,11 @@ public final class Broker implements Lifecycle {
             connection.disconnect(ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down");
         }
         server.stop();
+        store.close(); // after the loops stopped: writes and syncs what they committed
+    }
+
+    public BrokerStore store() {
+        return store;
     }
 
     public UnsBus bus() {

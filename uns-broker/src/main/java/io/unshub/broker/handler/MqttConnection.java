@@ -47,7 +47,12 @@ import io.unshub.broker.config.BrokerConfig;
 import io.unshub.core.log.RateLimitedLog;
 import io.unshub.broker.metrics.BrokerMetrics;
 import io.unshub.broker.metrics.BrokerMetrics.LimitHit;
+import io.unshub.broker.persistence.BrokerStore;
+import io.unshub.broker.persistence.StoreBatch;
+import io.unshub.broker.persistence.StoreException;
+import io.unshub.broker.persistence.StoredSubscription;
 import io.unshub.broker.routing.RetainedStore;
+import io.unshub.broker.routing.Router;
 import io.unshub.broker.routing.Subscription;
 import io.unshub.broker.routing.SubscriptionTree;
 import io.unshub.broker.session.ClientChannel;
@@ -147,6 +152,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     /** Packets that arrived behind the CONNECT while the session was being attached; rarely non-empty. */
     private ArrayDeque<Object> readWhileConnecting;
     private String closeReason = "connection closed";
+    /** The router when it records messages in a persistent store; null otherwise (nothing is ever awaited). */
+    private final Router durableRouter;
+    private final BrokerStore store;
+    /**
+     * Replies held back until their store commits are durable, in the order they must go out; a reply that
+     * needs no commit waits behind them, so acknowledgements and deliveries keep the client's order.
+     */
+    private final ArrayDeque<Step> steps = new ArrayDeque<>();
+
+    /** A held-back action: runs on this loop once {@code durable} completes (at once for null). */
+    private record Step(CompletableFuture<?> durable, Runnable done, java.util.function.Consumer<Throwable> failed) {
+    }
 
     public MqttConnection(BrokerConfig config, UnsBus bus, SessionRegistry sessions, SubscriptionTree tree,
                           RetainedStore retained, BrokerMetrics metrics, BrokerExtensions extensions,
@@ -164,6 +181,70 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.topicLimits = TopicLimits.of(config.limits());
         this.maxSubscriptions = config.limits().maxSubscriptionsPerClient();
         this.publishQuota = PublishQuota.of(config.limits(), System.nanoTime());
+        Router router = bus instanceof Router r && r.store().persistent() ? r : null;
+        this.durableRouter = router;
+        this.store = router == null ? null : router.store();
+    }
+
+    /** Whether this client's session writes to the store: the store keeps anything and the session is persistent. */
+    private boolean persistentSession() {
+        return store != null && session != null && session.persistent();
+    }
+
+    /** Runs {@code done} (or {@code failed}) on this loop after {@code durable} and after every earlier step. */
+    private void afterCommit(CompletableFuture<?> durable, Runnable done, java.util.function.Consumer<Throwable> failed) {
+        if (steps.isEmpty() && (durable == null || (durable.isDone() && !durable.isCompletedExceptionally()))) {
+            done.run();
+            return;
+        }
+        steps.add(new Step(durable, done, failed));
+        if (durable != null && !durable.isDone()) {
+            durable.whenComplete((v, e) -> ctx.executor().execute(this::runSteps));
+        } else {
+            runSteps();
+        }
+    }
+
+    /** Keeps a reply that needs no commit behind those waiting for one. */
+    private void ordered(Runnable reply) {
+        afterCommit(null, reply, null);
+    }
+
+    private void runSteps() {
+        boolean ran = false;
+        Step step;
+        while ((step = steps.peek()) != null && (step.durable() == null || step.durable().isDone())) {
+            steps.poll();
+            ran = true;
+            Throwable error = step.durable() == null ? null : step.durable().handle((v, e) -> e).join();
+            if (error == null) {
+                step.done().run();
+            } else if (step.failed() != null) {
+                step.failed().accept(error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                        ? c.getCause() : error);
+            } else {
+                storeFailed(error);
+            }
+        }
+        if (ran && ctx.channel().isActive()) {
+            ctx.flush();
+            flushNeeded = false;
+        }
+    }
+
+    /**
+     * A commit the client waits for failed: an overloaded store refuses the message (MQTT 5: 0x97; MQTT 3.1.1
+     * cannot say so and is disconnected), a closed or failed store ends the connection.
+     */
+    private void storeFailed(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                ? c.getCause() : error;
+        boolean overloaded = cause instanceof StoreException e && e.reason() == StoreException.Reason.OVERLOADED;
+        metrics.publishRejected();
+        if (state != State.CLOSED) {
+            disconnect(overloaded ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.SERVER_UNAVAILABLE,
+                    overloaded ? "the broker store cannot keep up" : "the broker store is unavailable: " + cause.getMessage());
+        }
     }
 
     // ------------------------------------------------------------------ information for REST and $SYS
@@ -690,7 +771,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         if (qos == 2 && session.isAwaitingPubRel(packetId)) {
             // A resend of a QoS 2 message we already own: acknowledge again, deliver nothing [MQTT-4.3.3-10].
-            writePubReply(MqttMessageType.PUBREC, packetId, ReasonCodes.SUCCESS, null);
+            ordered(() -> writePubReply(MqttMessageType.PUBREC, packetId, ReasonCodes.SUCCESS, null));
             return;
         }
         if (qos == 2 && session.inboundQos2Count() >= config.receiveMaximum()) {
@@ -714,6 +795,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         long now = System.currentTimeMillis();
         UnsMessage message = new UnsMessage(topic, payload, qos, fixed.isRetain(), messageProperties, origin, now,
                 System.nanoTime());
+        if (durableRouter != null) {
+            publishDurably(message, qos, packetId, v5);
+            return;
+        }
         PublishOutcome outcome = bus.publish(message);
         if (outcome instanceof PublishOutcome.Rejected rejected) {
             rejectPublish(qos, packetId, rejected);
@@ -727,6 +812,46 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             session.beginInboundQos2(packetId);
             writePubReply(MqttMessageType.PUBREC, packetId, code, null);
         }
+    }
+
+    /**
+     * With a persistent store: the PUBACK/PUBREC goes out once the message is recorded for every persistent
+     * session it reaches (and, for QoS 2 from a persistent session, once the packet id is recorded too).
+     */
+    private void publishDurably(UnsMessage message, int qos, int packetId, boolean v5) {
+        boolean recordPubRel = qos == 2 && persistentSession();
+        String id = clientId;
+        Router.Publication publication = durableRouter.publishDurably(message,
+                recordPubRel ? batch -> batch.addAwaitingPubRel(id, packetId) : null);
+        if (publication.outcome() instanceof PublishOutcome.Rejected rejected) {
+            rejectPublish(qos, packetId, rejected);
+            return;
+        }
+        int code = ((PublishOutcome.Routed) publication.outcome()).subscribers() == 0 && v5
+                ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.SUCCESS;
+        if (qos == 2) {
+            session.beginInboundQos2(packetId); // now, so a resend before the commit is recognised
+        }
+        afterCommit(publication.durable(), () -> {
+            if (qos == 1) {
+                writePubReply(MqttMessageType.PUBACK, packetId, code, null);
+            } else if (qos == 2) {
+                writePubReply(MqttMessageType.PUBREC, packetId, code, null);
+            }
+        }, error -> {
+            if (qos == 2) {
+                session.releaseInboundQos2(packetId);
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : error;
+            if (qos > 0 && v5 && cause instanceof StoreException e && e.reason() == StoreException.Reason.OVERLOADED) {
+                metrics.publishRejected();
+                writePubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId,
+                        ReasonCodes.QUOTA_EXCEEDED, "the broker store cannot keep up");
+            } else {
+                storeFailed(cause);
+            }
+        });
     }
 
     /**
@@ -768,6 +893,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private void rejectPublish(int qos, int packetId, PublishOutcome.Rejected rejection) {
+        if (steps.isEmpty()) {
+            rejectPublishNow(qos, packetId, rejection);
+        } else {
+            ordered(() -> rejectPublishNow(qos, packetId, rejection));
+        }
+    }
+
+    private void rejectPublishNow(int qos, int packetId, PublishOutcome.Rejected rejection) {
         int reasonCode = rejection.reasonCode();
         String reason = rejection.reason();
         if (protocolLevel < 5) {
@@ -796,7 +929,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void onPubRel(int packetId) {
         boolean known = session.releaseInboundQos2(packetId);
         int code = known || protocolLevel < 5 ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
-        writePubReply(MqttMessageType.PUBCOMP, packetId, code, null);
+        // With a persistent session the PUBCOMP waits until the store forgets the packet id too.
+        CompletableFuture<Void> durable = known && persistentSession()
+                ? store.commit(new StoreBatch().removeAwaitingPubRel(clientId, packetId)) : null;
+        afterCommit(durable, () -> writePubReply(MqttMessageType.PUBCOMP, packetId, code, null), null);
     }
 
     // ------------------------------------------------------------------ acknowledgements of our PUBLISHes
@@ -827,6 +963,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions();
         int[] codes = new int[requested.size()];
         List<Runnable> retainedDeliveries = new ArrayList<>();
+        StoreBatch stored = null;
         for (int i = 0; i < codes.length; i++) {
             MqttTopicSubscription request = requested.get(i);
             String filter = request.topicFilter();
@@ -855,6 +992,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     v5 && option.isRetainAsPublished(), v5 ? retainHandling : 0, subscriptionId);
             boolean isNew = tree.add(subscription);
             session.subscriptions().put(filter, subscription);
+            if (persistentSession()) {
+                if (stored == null) {
+                    stored = new StoreBatch();
+                }
+                stored.putSubscription(clientId, StoredSubscription.of(subscription));
+            }
             codes[i] = grantedQos;
             // Retained messages go out after the SUBACK [MQTT-3.3.1-9], shared subscriptions get none (MQTT 5 section 4.8.2).
             if (!shared && (subscription.retainHandling() == 0 || (subscription.retainHandling() == 1 && isNew))) {
@@ -865,9 +1008,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
                 new MqttSubAckPayload(codes));
-        ctx.write(subAck, ctx.voidPromise());
-        flushNeeded = true;
-        retainedDeliveries.forEach(Runnable::run);
+        // A persistent session's SUBACK waits until its subscriptions are durable.
+        afterCommit(stored == null ? null : store.commit(stored), () -> {
+            ctx.write(subAck, ctx.voidPromise());
+            flushNeeded = true;
+            retainedDeliveries.forEach(Runnable::run);
+        }, null);
     }
 
     /** Whether the filter (without a $share prefix) exceeds the topic limits; counted and audited if so. */
@@ -911,11 +1057,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         int packetId = unsubscribe.idAndPropertiesVariableHeader().messageId();
         List<String> filters = unsubscribe.payload().topics();
         short[] codes = new short[filters.size()];
+        StoreBatch stored = null;
         for (int i = 0; i < codes.length; i++) {
             String filter = filters.get(i);
             boolean removed = session.subscriptions().remove(filter) != null;
             if (removed) {
                 tree.remove(session, filter);
+                if (persistentSession()) {
+                    stored = stored == null ? new StoreBatch() : stored;
+                    stored.removeSubscription(clientId, filter);
+                }
             }
             codes[i] = (short) (removed ? ReasonCodes.SUCCESS : ReasonCodes.NO_SUBSCRIPTION_EXISTED);
         }
@@ -923,8 +1074,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
                 protocolLevel == 5 ? new MqttUnsubAckPayload(codes) : new MqttUnsubAckPayload());
-        ctx.write(unsubAck, ctx.voidPromise());
-        flushNeeded = true;
+        afterCommit(stored == null ? null : store.commit(stored), () -> {
+            ctx.write(unsubAck, ctx.voidPromise());
+            flushNeeded = true;
+        }, null);
     }
 
     // ------------------------------------------------------------------ DISCONNECT

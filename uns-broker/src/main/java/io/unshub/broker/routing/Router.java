@@ -1,6 +1,9 @@
 package io.unshub.broker.routing;
 
 import io.unshub.broker.metrics.BrokerMetrics;
+import io.unshub.broker.persistence.BrokerStore;
+import io.unshub.broker.persistence.InMemoryBrokerStore;
+import io.unshub.broker.persistence.StoreBatch;
 import io.unshub.broker.session.Session;
 import io.unshub.core.bus.BoundedMailbox;
 import io.unshub.core.bus.BusSubscription;
@@ -12,6 +15,9 @@ import io.unshub.core.bus.SubscriberSpec;
 import io.unshub.core.bus.UnsBus;
 import io.unshub.core.message.UnsMessage;
 import io.unshub.core.topic.Topics;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The publish funnel and the broker's implementation of {@link UnsBus}. Every message, from the
@@ -31,6 +37,7 @@ public final class Router implements UnsBus {
     private final BrokerMetrics metrics;
     private final PublishGuard guard;
     private final PublishTap tap;
+    private final BrokerStore store;
     private final java.util.concurrent.atomic.AtomicLong hookFailures = new java.util.concurrent.atomic.AtomicLong();
     private final ThreadLocal<DeliveryPlan> plans = ThreadLocal.withInitial(DeliveryPlan::new);
 
@@ -40,6 +47,12 @@ public final class Router implements UnsBus {
 
     public Router(SubscriptionTree tree, RetainedStore retained, BrokerMetrics metrics, PublishGuard guard,
                   PublishTap tap) {
+        this(tree, retained, metrics, guard, tap, new InMemoryBrokerStore());
+    }
+
+    public Router(SubscriptionTree tree, RetainedStore retained, BrokerMetrics metrics, PublishGuard guard,
+                  PublishTap tap, BrokerStore store) {
+        this.store = store;
         this.tree = tree;
         this.retained = retained;
         this.metrics = metrics;
@@ -47,8 +60,116 @@ public final class Router implements UnsBus {
         this.tap = tap;
     }
 
+    /**
+     * What a publish did and, when it had to be recorded in the store first (a retained message, QoS 1/2 for a
+     * persistent session), the commit its deliveries wait for: {@code durable} is null when everything was
+     * delivered already.
+     */
+    public record Publication(PublishOutcome outcome, CompletableFuture<Void> durable) {
+    }
+
+    public BrokerStore store() {
+        return store;
+    }
+
     @Override
     public PublishOutcome publish(UnsMessage message) {
+        if (!store.persistent()) {
+            return publishInMemory(message);
+        }
+        // In-process and will publishes wait for nobody's acknowledgement: delivered even if the commit fails.
+        return publishDurably(message, null, true).outcome();
+    }
+
+    /**
+     * Publishes with the store: the message is recorded for every persistent session that gets it at QoS 1/2
+     * (and as retained), together with what {@code extra} adds (inbound QoS 2 state), in one batch; the
+     * deliveries to sessions happen once that batch is durable, so a later removal can never overtake them.
+     * In-process subscribers and shared groups get the message at once. The caller acknowledges after
+     * {@link Publication#durable()}.
+     */
+    public Publication publishDurably(UnsMessage message, Consumer<StoreBatch> extra) {
+        return publishDurably(message, extra, false);
+    }
+
+    private Publication publishDurably(UnsMessage message, Consumer<StoreBatch> extra, boolean deliverOnFailure) {
+        if (!store.persistent()) {
+            return new Publication(publishInMemory(message), null); // nothing is kept, nothing to wait for
+        }
+        PublishOutcome.Rejected rejected = check(message);
+        if (rejected != null) {
+            return new Publication(rejected, null);
+        }
+        StoreBatch batch = new StoreBatch();
+        if (message.retain()) {
+            retained.apply(message);
+            batch.applyRetained(message);
+        }
+        DeliveryPlan plan = plans.get();
+        if (plan.busy) {
+            plan = new DeliveryPlan();
+        }
+        plan.busy = true;
+        try {
+            plan.begin(message);
+            tree.match(message.topic(), plan);
+            int routed = plan.count + plan.internalDeliveries + plan.sharedDeliveries;
+            long[] sequences = null;
+            for (int i = 0; i < plan.count; i++) {
+                Session session = plan.sessions[i];
+                if (plan.qos[i] > 0 && session.persistent()) {
+                    if (sequences == null) {
+                        sequences = new long[plan.count];
+                        java.util.Arrays.fill(sequences, -1);
+                    }
+                    sequences[i] = session.nextSequence();
+                    batch.appendQueued(session.clientId(), sequences[i], message, plan.qos[i],
+                            plan.retainAsPublished[i] && message.retain(), plan.subscriptionIds[i]);
+                }
+            }
+            if (extra != null) {
+                extra.accept(batch);
+            }
+            PublishOutcome outcome = PublishOutcome.Routed.of(routed);
+            if (batch.isEmpty()) {
+                plan.deliver();
+                return new Publication(outcome, null);
+            }
+            Runnable deliveries = plan.snapshot(sequences);
+            CompletableFuture<Void> durable = store.commit(batch);
+            durable.whenComplete((v, e) -> {
+                if (e == null || deliverOnFailure) {
+                    deliveries.run();
+                }
+            });
+            return new Publication(outcome, durable);
+        } finally {
+            plan.reset();
+            plan.busy = false;
+        }
+    }
+
+    /** Validation, the guard and the tap: null if the message may be routed. */
+    private PublishOutcome.Rejected check(UnsMessage message) {
+        String problem = Topics.validateTopicName(message.topic());
+        if (problem != null) {
+            metrics.publishRejected();
+            return new PublishOutcome.Rejected(0x90, problem);
+        }
+        PublishOutcome.Rejected rejected = guarded(message);
+        if (rejected != null) {
+            metrics.publishRejected();
+            return rejected;
+        }
+        try {
+            tap.accepted(message);
+        } catch (RuntimeException e) {
+            failure("publish tap", e);
+        }
+        return null;
+    }
+
+    private PublishOutcome publishInMemory(UnsMessage message) {
         String problem = Topics.validateTopicName(message.topic());
         if (problem != null) {
             metrics.publishRejected();
@@ -224,6 +345,26 @@ public final class Router implements UnsBus {
             member.owner().deliver(message, Math.min(member.qos(), message.qos()),
                     member.retainAsPublished() && message.retain(), id == 0 ? null : new int[] {id}, group);
             sharedDeliveries++;
+        }
+
+        /** The deliveries of this plan, to run later (the plan itself is reused). */
+        Runnable snapshot(long[] sequences) {
+            int n = count;
+            Session[] s = java.util.Arrays.copyOf(sessions, n);
+            int[] q = java.util.Arrays.copyOf(qos, n);
+            boolean[] rap = java.util.Arrays.copyOf(retainAsPublished, n);
+            int[][] ids = java.util.Arrays.copyOf(subscriptionIds, n);
+            UnsMessage m = message;
+            return () -> {
+                for (int i = 0; i < n; i++) {
+                    boolean retain = rap[i] && m.retain();
+                    if (sequences != null && sequences[i] >= 0) {
+                        s[i].deliverStored(m, q[i], retain, ids[i], sequences[i]);
+                    } else {
+                        s[i].deliver(m, q[i], retain, ids[i], null);
+                    }
+                }
+            };
         }
 
         int deliver() {

@@ -22,6 +22,12 @@ public final class Delivery {
     final boolean replay;
     int packetId;
     State state = State.QUEUED;
+    /** The session's store sequence of a message kept in the broker store, or -1 when it is not stored. */
+    long sequence = -1;
+    /** A QoS 2 message whose store entry moved from the queue to the in-flight records when it was sent. */
+    boolean inflightStored;
+    /** Its in-flight record is being written; the PUBLISH goes out when that is durable. */
+    boolean awaitingRecord;
 
     public Delivery(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, SharedGroup sharedGroup) {
         this(message, qos, retain, subscriptionIds, sharedGroup, false);

@@ -3,6 +3,11 @@ package io.unshub.broker.session;
 import io.netty.channel.EventLoop;
 import io.unshub.broker.metrics.BrokerMetrics;
 import io.unshub.broker.metrics.BrokerMetrics.DropReason;
+import io.unshub.broker.persistence.BrokerStore;
+import io.unshub.broker.persistence.InMemoryBrokerStore;
+import io.unshub.broker.persistence.InflightMessage;
+import io.unshub.broker.persistence.PendingWill;
+import io.unshub.broker.persistence.StoreBatch;
 import io.unshub.broker.routing.SharedGroup;
 import io.unshub.broker.routing.Subscriber;
 import io.unshub.broker.routing.Subscription;
@@ -22,6 +27,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
@@ -47,6 +53,14 @@ public final class Session implements Subscriber {
     private final SessionLimits limits;
     private final BrokerMetrics metrics;
     private final SessionEvents events;
+    /** Where a persistent session (expiry above 0) records its state; see {@link #persistent()}. */
+    private final BrokerStore store;
+    /** The store sequence of this session's queued messages: the queue's order in the store. */
+    private final AtomicLong sequences = new AtomicLong();
+    /** Whether the store holds a record of this session (written at connect, removed when it ends). */
+    private volatile boolean stored;
+    /** Rebuilt from the store, whose records keep no owner: the first user to connect with its client id takes it. */
+    private volatile boolean ownerUnknown;
     /** Created on the first delivery: most of the memory of an idle session would otherwise be this queue. */
     private volatile MpscChunkedArrayQueue<Delivery> inbox;
     private final AtomicInteger wip = new AtomicInteger();
@@ -64,14 +78,24 @@ public final class Session implements Subscriber {
     private final ArrayDeque<Delivery> pending = new ArrayDeque<>(1);
     private final LinkedHashMap<Integer, Delivery> inflight = new LinkedHashMap<>();
     private final Set<Integer> awaitingPubRel = new HashSet<>();
+    /** Stored QoS 2 messages whose in-flight records are being written; later messages wait behind them. */
+    private int awaitingRecords;
     private int nextPacketId = 1;
-    private long expirySeconds;
+    private volatile long expirySeconds;
     private ScheduledFuture<?> expiryTask;
     private WillMessage pendingWill;
     private ScheduledFuture<?> willTask;
 
     Session(String clientId, String owner, EventLoop home, long expirySeconds, SessionLimits limits,
             BrokerMetrics metrics, SessionEvents events) {
+        this(clientId, owner, home, expirySeconds, limits, metrics, events, NO_STORE);
+    }
+
+    private static final BrokerStore NO_STORE = new InMemoryBrokerStore();
+
+    Session(String clientId, String owner, EventLoop home, long expirySeconds, SessionLimits limits,
+            BrokerMetrics metrics, SessionEvents events, BrokerStore store) {
+        this.store = store;
         this.clientId = clientId;
         this.owner = owner;
         this.home = home;
@@ -115,6 +139,35 @@ public final class Session implements Subscriber {
 
     void moveHome(EventLoop newHome) {
         this.home = newHome;
+    }
+
+    /**
+     * Whether this session's QoS 1/2 messages and state go to the broker store: the store keeps anything and
+     * the session outlives its connection (expiry above 0). Readable from any thread.
+     */
+    public boolean persistent() {
+        return stored && !ended && expirySeconds > 0;
+    }
+
+    /** The next store sequence; any thread (publishers number the messages they queue for this session). */
+    public long nextSequence() {
+        return sequences.getAndIncrement();
+    }
+
+    boolean stored() {
+        return stored;
+    }
+
+    void markStored(boolean value) {
+        this.stored = value;
+    }
+
+    boolean ownerUnknown() {
+        return ownerUnknown;
+    }
+
+    BrokerStore store() {
+        return store;
     }
 
     public long createdAtMillis() {
@@ -165,6 +218,161 @@ public final class Session implements Subscriber {
                 metrics.dropped(DropReason.QUEUE_FULL);
             }
         }
+    }
+
+    /**
+     * Hands over a message already recorded in the store under {@code sequence} (the commit has completed, so
+     * its removal can never overtake it). Any thread.
+     */
+    public void deliverStored(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, long sequence) {
+        if (ended) {
+            return;
+        }
+        Delivery delivery = new Delivery(message, qos, retain, subscriptionIds, null);
+        delivery.sequence = sequence;
+        if (!inbox().offer(delivery)) {
+            metrics.dropped(DropReason.QUEUE_FULL);
+            forget(delivery);
+            return;
+        }
+        if (wip.getAndIncrement() == 0) {
+            try {
+                home.execute(drainTask);
+            } catch (RejectedExecutionException e) {
+                wip.set(0); // shutting down: the message stays in the store for the next start
+            }
+        }
+    }
+
+    /** A stored message that will not be delivered (dropped, expired, too large) or was delivered: off the store. */
+    private void forget(Delivery delivery) {
+        if (delivery.sequence >= 0 && stored) {
+            StoreBatch batch = new StoreBatch();
+            if (delivery.inflightStored) {
+                batch.removeInflight(clientId, delivery.packetId);
+            } else {
+                batch.removeQueued(clientId, delivery.sequence);
+            }
+            store.commit(batch); // not awaited
+            delivery.sequence = -1;
+        }
+    }
+
+    /**
+     * A stored QoS 2 message goes out: its record moves from the queue to the in-flight records with its
+     * packet id, so after a restart it is resent with that id (and the client's duplicate check holds) rather
+     * than as a new message. Committed before the PUBLISH is written, not awaited.
+     */
+    /** Whether a message goes out only after its in-flight record is durable: a stored QoS 2 message. */
+    private boolean recordedFirst(Delivery delivery) {
+        return delivery.qos == 2 && delivery.sequence >= 0 && stored && !delivery.inflightStored;
+    }
+
+    private void recordSent(Delivery delivery, int packetId) {
+        delivery.inflightStored = true;
+        delivery.awaitingRecord = true;
+        awaitingRecords++;
+        // Commits complete in order, so the PUBLISHes go out in the order they were recorded.
+        store.commit(new StoreBatch().removeQueued(clientId, delivery.sequence).putInflight(clientId,
+                InflightMessage.sent(packetId, delivery.sequence, delivery.message, delivery.qos, delivery.retain,
+                        delivery.subscriptionIds)))
+                .whenComplete((v, e) -> executeOnHome(() -> recorded(delivery, packetId)));
+    }
+
+    /**
+     * The in-flight record of a QoS 2 message is durable (or could not be written): the PUBLISH goes out
+     * now. Written only after the record so that a restart resends it with the same packet id, never as a
+     * new message the client would take twice.
+     */
+    private void recorded(Delivery delivery, int packetId) {
+        if (delivery.awaitingRecord) {
+            delivery.awaitingRecord = false;
+            awaitingRecords--;
+        }
+        ClientChannel channel = connection;
+        if (ended || channel == null) {
+            return; // the client is away: the message is resent on the next attach
+        }
+        if (inflight.get(packetId) == delivery && delivery.state == Delivery.State.AWAITING_ACK
+                && !channel.writePublish(delivery, packetId, false)) {
+            inflight.remove(packetId);
+            forget(delivery);
+        }
+        if (awaitingRecords == 0) {
+            pump();
+        }
+        channel.flush();
+        updateCounts();
+    }
+
+    private void executeOnHome(Runnable task) {
+        EventLoop loop = home;
+        try {
+            if (loop.inEventLoop()) {
+                task.run();
+            } else {
+                loop.execute(() -> {
+                    if (home.inEventLoop()) {
+                        task.run();
+                    } else {
+                        executeOnHome(task); // moved meanwhile
+                    }
+                });
+            }
+        } catch (RejectedExecutionException e) {
+            // shutting down: the record is in the store and the message is resent after the restart
+        }
+    }
+
+    /** Rebuilds a recovered in-flight message with its packet id; before the session is reachable. */
+    void restoreInflight(InflightMessage recovered) {
+        boolean released = recovered.state() == InflightMessage.State.PUBREC_RECEIVED;
+        Delivery delivery = new Delivery(recovered.message(), recovered.qos(), recovered.retain(),
+                recovered.subscriptionIds(), null);
+        delivery.sequence = recovered.sequence();
+        delivery.packetId = recovered.packetId();
+        delivery.inflightStored = true;
+        delivery.state = released ? Delivery.State.AWAITING_PUBCOMP : Delivery.State.AWAITING_ACK;
+        inflight.put(recovered.packetId(), delivery);
+        updateCounts();
+    }
+
+    /** Rebuilds a recovered message at the end of the queue; before the session is reachable. */
+    void restoreQueued(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, long sequence) {
+        Delivery delivery = new Delivery(message, qos, retain, subscriptionIds, null);
+        delivery.sequence = sequence;
+        pending.add(delivery);
+        updateCounts();
+    }
+
+    void restoreAwaitingPubRel(java.util.Collection<Integer> packetIds) {
+        awaitingPubRel.addAll(packetIds);
+    }
+
+    void restoreSequence(long next) {
+        sequences.set(next);
+    }
+
+    void restoreOwnerUnknown() {
+        ownerUnknown = true;
+        stored = true;
+    }
+
+    /** Re-arms a recovered delayed will; on the home loop. */
+    void restoreWill(WillMessage will, long delayMillis) {
+        pendingWill = will;
+        willTask = home.schedule(this::publishPendingWill, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+    }
+
+    private void dropStoredWill() {
+        if (stored) {
+            store.commit(new StoreBatch().removeWill(clientId));
+        }
+    }
+
+    /** Starts the expiry of a recovered (disconnected) session; on the home loop. */
+    void restoreExpiry(long delayMillis) {
+        expiryTask = home.schedule(this::expire, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
     }
 
     private MpscChunkedArrayQueue<Delivery> inbox() {
@@ -222,6 +430,7 @@ public final class Session implements Subscriber {
         }
         if (delivery.isExpired()) {
             metrics.dropped(DropReason.EXPIRED);
+            forget(delivery);
             return false;
         }
         ClientChannel channel = connection;
@@ -231,6 +440,10 @@ public final class Session implements Subscriber {
                 return false;
             }
             queue(delivery);
+            return false;
+        }
+        if (awaitingRecords > 0 && !recordedFirst(delivery)) {
+            queue(delivery); // behind a QoS 2 message whose in-flight record is being written: keeps the order
             return false;
         }
         if (delivery.qos == 0) {
@@ -257,6 +470,7 @@ public final class Session implements Subscriber {
         // The retained snapshot is bounded by the retained store, not by the queue limit: it is sent in full.
         if (!delivery.replay && pending.size() >= limits.maxQueuedMessages()) {
             metrics.dropped(DropReason.QUEUE_FULL);
+            forget(delivery);
             return;
         }
         pending.add(delivery);
@@ -264,7 +478,15 @@ public final class Session implements Subscriber {
 
     private boolean send(ClientChannel channel, Delivery delivery) {
         int packetId = allocatePacketId();
+        delivery.packetId = packetId;
+        if (recordedFirst(delivery)) {
+            delivery.state = Delivery.State.AWAITING_ACK;
+            inflight.put(packetId, delivery);
+            recordSent(delivery, packetId);
+            return false; // written once the in-flight record is durable
+        }
         if (!channel.writePublish(delivery, packetId, false)) {
+            forget(delivery);
             return false; // too large for the client: discarded as if delivered [MQTT-3.1.2-25]
         }
         delivery.packetId = packetId;
@@ -290,12 +512,14 @@ public final class Session implements Subscriber {
         boolean wrote = false;
         while (channel != null && !pending.isEmpty()) {
             Delivery next = pending.peek();
-            if (!channel.isWritable() || (next.qos > 0 && inflight.size() >= channel.receiveMaximum())) {
+            if (!channel.isWritable() || (next.qos > 0 && inflight.size() >= channel.receiveMaximum())
+                    || (awaitingRecords > 0 && !recordedFirst(next))) {
                 break;
             }
             pending.poll();
             if (next.isExpired()) {
                 metrics.dropped(DropReason.EXPIRED);
+                forget(next);
                 continue;
             }
             wrote |= next.qos == 0 ? channel.writePublish(next, 0, false) : send(channel, next);
@@ -311,13 +535,18 @@ public final class Session implements Subscriber {
             willTask.cancel(false); // reconnected before the will delay passed [MQTT-3.1.3-9]
             willTask = null;
             pendingWill = null;
+            dropStoredWill();
         }
         connection = channel;
         for (Iterator<Delivery> it = inflight.values().iterator(); it.hasNext(); ) {
             Delivery delivery = it.next();
+            if (delivery.awaitingRecord) {
+                continue; // goes out once its in-flight record is durable
+            }
             if (delivery.state == Delivery.State.AWAITING_PUBCOMP) {
                 channel.writePubRel(delivery.packetId);
             } else if (!channel.writePublish(delivery, delivery.packetId, true)) {
+                forget(delivery);
                 it.remove(); // too large for the client's new maximum packet size: discarded [MQTT-3.1.2-25]
             }
         }
@@ -359,6 +588,9 @@ public final class Session implements Subscriber {
     /** PUBACK or PUBCOMP from the client: the message is done. */
     public void completed(int packetId) {
         Delivery done = inflight.remove(packetId);
+        if (done != null) {
+            forget(done);
+        }
         if (done != null && pump()) {
             connectionFlush();
         }
@@ -379,6 +611,9 @@ public final class Session implements Subscriber {
             return true;
         }
         delivery.state = Delivery.State.AWAITING_PUBCOMP;
+        if (delivery.inflightStored && delivery.sequence >= 0 && stored) {
+            store.commit(new StoreBatch().pubRecReceived(clientId, packetId, delivery.sequence)); // not awaited
+        }
         return true;
     }
 
@@ -423,6 +658,8 @@ public final class Session implements Subscriber {
             events.sessionEnded(this);
             return;
         }
+        long now = System.currentTimeMillis();
+        StoreBatch batch = stored ? new StoreBatch().putSessionState(clientId, expirySeconds, now) : null;
         if (will != null) {
             long delay = Math.min(will.delaySeconds(), expirySeconds);
             if (delay == 0) {
@@ -430,7 +667,13 @@ public final class Session implements Subscriber {
             } else {
                 pendingWill = will;
                 willTask = home.schedule(this::publishPendingWill, delay, TimeUnit.SECONDS);
+                if (batch != null) {
+                    batch.putWill(new PendingWill(clientId, will.message(), now + delay * 1000));
+                }
             }
+        }
+        if (batch != null) {
+            store.commit(batch);
         }
         if (expirySeconds != limits.neverExpire()) {
             expiryTask = home.schedule(this::expire, expirySeconds, TimeUnit.SECONDS);
@@ -469,6 +712,7 @@ public final class Session implements Subscriber {
         willTask = null;
         if (will != null && connection == null) {
             events.publishWill(clientId, will);
+            dropStoredWill();
         }
     }
 
@@ -499,6 +743,7 @@ public final class Session implements Subscriber {
             WillMessage will = pendingWill;
             pendingWill = null;
             events.publishWill(clientId, will);
+            dropStoredWill();
         }
         pending.clear();
         inflight.clear();

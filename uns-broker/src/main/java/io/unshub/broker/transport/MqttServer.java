@@ -67,6 +67,14 @@ public final class MqttServer {
      * naming the file when a TLS PEM file is missing or unusable.
      */
     public void start() {
+        start(loops -> { });
+    }
+
+    /**
+     * Binds the configured listeners after {@code beforeBind} ran with the event loops (the broker rebuilds its
+     * recovered sessions there, before a client can connect).
+     */
+    public void start(java.util.function.Consumer<EventLoopGroup> beforeBind) {
         if (config.tls().enabled()) {
             tlsContexts = new TlsContextReloader(config.tls(), metrics);
         }
@@ -78,6 +86,7 @@ public final class MqttServer {
         Class<? extends ServerSocketChannel> channelClass = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
         try {
+            beforeBind.accept(group);
             if (config.port() != BrokerConfig.DISABLED) {
                 tcpChannel = bind(channelClass, config.port(), false);
             }

@@ -52,6 +52,14 @@ public final class BrokerFixture implements BeforeEachCallback, AfterEachCallbac
         return broker;
     }
 
+    /** Starts (or restarts) the broker on a store (which the broker closes when it stops). */
+    public Broker start(BrokerConfig config, io.unshub.broker.persistence.BrokerStore store) {
+        stop();
+        broker = new Broker(config, io.unshub.broker.BrokerExtensions.NONE, store);
+        broker.start();
+        return broker;
+    }
+
     @Override
     public void afterEach(ExtensionContext context) {
         stop();

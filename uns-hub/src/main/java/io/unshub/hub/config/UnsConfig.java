@@ -170,6 +170,22 @@ public interface UnsConfig {
         @WithDefault("false")
         boolean queueQos0WhileOffline();
 
+        /**
+         * Where retained messages and persistent sessions live: {@code rocksdb} (under
+         * {@code <uns.data-dir>/broker}, they survive a restart) or {@code memory} (lost on restart).
+         */
+        @WithDefault("rocksdb")
+        String persistence();
+
+        /**
+         * When a write to the broker store counts as done (and a PUBACK/PUBREC may go out):
+         * {@code group-commit} (fsync shared by the writes that arrive together), {@code group-commit:<n>ms}
+         * (waits up to n ms to share more), {@code sync-each} or {@code no-sync} (survives a crash of the
+         * hub, not of the machine).
+         */
+        @WithDefault("group-commit")
+        String durability();
+
         /** Bytes buffered per connection before it is a slow consumer (QoS 0 then dropped and counted). */
         @WithDefault("1048576")
         int writeBufferHighWaterMark();

@@ -3,10 +3,15 @@ package io.unshub.hub.lifecycle;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.unshub.broker.Broker;
+import io.unshub.broker.persistence.BrokerStore;
+import io.unshub.broker.persistence.Durability;
+import io.unshub.broker.persistence.InMemoryBrokerStore;
+import io.unshub.broker.persistence.RocksBrokerStore;
 import io.unshub.broker.BrokerExtensions;
 import io.unshub.broker.handler.SubscriptionPolicy;
 import io.unshub.core.bus.UnsBus;
 import io.unshub.hub.config.BrokerConfigMapper;
+import io.unshub.hub.config.InvalidConfigException;
 import io.unshub.hub.config.UnsConfig;
 import io.unshub.hub.namespace.NamespaceRuntime;
 import io.unshub.hub.security.SecurityRuntime;
@@ -18,6 +23,9 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,8 +54,37 @@ public class BrokerLifecycle {
         // The ACL first: a client without rights learns 0x87, not what the namespace thinks of the topic.
         PublishGuard guard = PublishGuard.inOrder(security.acl(), namespace.guard());
         this.broker = new Broker(BrokerConfigMapper.toBrokerConfig(config.mqtt()),
-                new BrokerExtensions(security.authenticator(), policy, guard, namespace.live()));
+                new BrokerExtensions(security.authenticator(), policy, guard, namespace.live()),
+                openStore(config));
         namespace.attach(broker.bus(), topic -> broker.retained().get(topic) != null);
+    }
+
+    /** The broker store {@code uns.mqtt.persistence} asks for; the broker closes it when it stops. */
+    static BrokerStore openStore(UnsConfig config) {
+        String kind = config.mqtt().persistence().trim().toLowerCase(java.util.Locale.ROOT);
+        switch (kind) {
+            case "memory":
+                LOG.warn("uns.mqtt.persistence=memory: retained messages and persistent sessions are lost on restart");
+                return new InMemoryBrokerStore();
+            case "rocksdb":
+                Durability durability;
+                try {
+                    durability = Durability.parse(config.mqtt().durability());
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidConfigException("uns.mqtt.durability", e.getMessage());
+                }
+                Path directory = Path.of(config.dataDir(), "broker");
+                try {
+                    RocksBrokerStore store = RocksBrokerStore.open(directory, durability);
+                    LOG.infof("Broker store: RocksDB at %s, durability %s", directory.toAbsolutePath(), durability);
+                    return store;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot open the broker store at " + directory.toAbsolutePath(), e);
+                }
+            default:
+                throw new InvalidConfigException("uns.mqtt.persistence", "must be rocksdb or memory, was '"
+                        + config.mqtt().persistence() + "'");
+        }
     }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
