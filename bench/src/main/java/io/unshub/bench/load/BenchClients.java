@@ -38,6 +38,7 @@ final class BenchClients {
     private final int port;
     private final int mqttVersion;
     private final int keepAliveSeconds;
+    private final long sessionExpirySeconds;
     private final int nettyThreads;
     private final LongAdder unexpectedDisconnects = new LongAdder();
     private final BooleanSupplier disconnectsExpected;
@@ -47,6 +48,15 @@ final class BenchClients {
      *                            errors because they mean the broker dropped a client (e.g. for a full queue)
      */
     BenchClients(String host, int port, int mqttVersion, int keepAliveSeconds, BooleanSupplier disconnectsExpected) {
+        this(host, port, mqttVersion, keepAliveSeconds, 0, disconnectsExpected);
+    }
+
+    /**
+     * @param sessionExpirySeconds 0 for clean sessions; more makes every client's session persistent (MQTT 5 session
+     *                             expiry, MQTT 3.1.1 clean session off), which a durable broker must write to disk
+     */
+    BenchClients(String host, int port, int mqttVersion, int keepAliveSeconds, long sessionExpirySeconds,
+                 BooleanSupplier disconnectsExpected) {
         if (mqttVersion != 3 && mqttVersion != 5) {
             throw new IllegalArgumentException("MQTT version must be 3 (3.1.1) or 5, not " + mqttVersion);
         }
@@ -54,6 +64,7 @@ final class BenchClients {
         this.port = port;
         this.mqttVersion = mqttVersion;
         this.keepAliveSeconds = keepAliveSeconds;
+        this.sessionExpirySeconds = sessionExpirySeconds;
         // Netty's default of two event loops per core only adds context switches when the generator has one core.
         this.nettyThreads = Runtime.getRuntime().availableProcessors();
         this.disconnectsExpected = disconnectsExpected;
@@ -75,8 +86,8 @@ final class BenchClients {
                     }
                 });
         return mqttVersion == 3
-                ? new Mqtt3Client(builder.useMqttVersion3().buildAsync(), keepAliveSeconds)
-                : new Mqtt5Client(builder.useMqttVersion5().buildAsync(), keepAliveSeconds);
+                ? new Mqtt3Client(builder.useMqttVersion3().buildAsync(), keepAliveSeconds, sessionExpirySeconds > 0)
+                : new Mqtt5Client(builder.useMqttVersion5().buildAsync(), keepAliveSeconds, sessionExpirySeconds);
     }
 
     private static MqttQos toMqttQos(int qos) {
@@ -121,11 +132,11 @@ final class BenchClients {
         }
     }
 
-    private record Mqtt3Client(Mqtt3AsyncClient client, int keepAliveSeconds) implements BenchClient {
+    private record Mqtt3Client(Mqtt3AsyncClient client, int keepAliveSeconds, boolean persistent) implements BenchClient {
 
         @Override
         public CompletableFuture<?> connect() {
-            return client.connectWith().cleanSession(true).keepAlive(keepAliveSeconds).send();
+            return client.connectWith().cleanSession(!persistent).keepAlive(keepAliveSeconds).send();
         }
 
         @Override
@@ -154,11 +165,13 @@ final class BenchClients {
         }
     }
 
-    private record Mqtt5Client(Mqtt5AsyncClient client, int keepAliveSeconds) implements BenchClient {
+    private record Mqtt5Client(Mqtt5AsyncClient client, int keepAliveSeconds, long sessionExpirySeconds)
+            implements BenchClient {
 
         @Override
         public CompletableFuture<?> connect() {
-            return client.connectWith().cleanStart(true).sessionExpiryInterval(0).keepAlive(keepAliveSeconds).send();
+            return client.connectWith().cleanStart(true).sessionExpiryInterval(sessionExpirySeconds)
+                    .keepAlive(keepAliveSeconds).send();
         }
 
         @Override

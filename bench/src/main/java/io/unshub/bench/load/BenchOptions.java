@@ -27,6 +27,8 @@ final class BenchOptions {
               --port P                 broker MQTT port (default 1883)
               --mqtt-version 3|5       3 = MQTT 3.1.1 (default 3)
               --keep-alive S           keep-alive seconds (default 60)
+              --session-expiry S       persistent sessions that outlive S seconds offline (default 0: clean
+                                       sessions); what a durable broker has to write to disk
 
             Load shape (fan-in, fan-out, p2p, latency):
               --qos 0|1                (default 1)
@@ -57,7 +59,7 @@ final class BenchOptions {
             """;
 
     private static final Set<String> KNOWN_OPTIONS = Set.of(
-            "scenario", "host", "port", "mqtt-version", "keep-alive", "qos", "payload-size", "publishers",
+            "scenario", "host", "port", "mqtt-version", "keep-alive", "session-expiry", "qos", "payload-size", "publishers",
             "subscribers", "pairs", "window", "warmup", "duration", "messages", "rate", "drain-timeout",
             "connections", "connect-concurrency", "idle-hold", "broker-pid", "broker-label", "results-file",
             "run-id", "round", "connect-timeout");
@@ -67,6 +69,7 @@ final class BenchOptions {
     final int port;
     final int mqttVersion;
     final int keepAliveSeconds;
+    final int sessionExpirySeconds;
     final int qos;
     final int payloadSize;
     final int publishers;
@@ -97,6 +100,7 @@ final class BenchOptions {
             throw new IllegalArgumentException("--mqtt-version must be 3 (MQTT 3.1.1) or 5");
         }
         keepAliveSeconds = intOption(values, "keep-alive", 60, 0, 65535);
+        sessionExpirySeconds = intOption(values, "session-expiry", 0, 0, Integer.MAX_VALUE);
         qos = intOption(values, "qos", 1, 0, 1);
         payloadSize = intOption(values, "payload-size", 64, BenchPayload.HEADER_BYTES, 256 * 1024 * 1024);
         publishers = intOption(values, "publishers", 100, 1, 100_000);

@@ -109,7 +109,7 @@ final class ThroughputRun {
         String clientPrefix = options.clientPrefix();
         Layout layout = Layout.of(options, "bench/" + clientPrefix);
         BenchClients clients = new BenchClients(options.host, options.port, options.mqttVersion,
-                options.keepAliveSeconds, () -> tearingDown);
+                options.keepAliveSeconds, options.sessionExpirySeconds, () -> tearingDown);
         LongAdder publishFailures = new LongAdder();
         LongAdder foreignMessages = new LongAdder();
         DeliveryCounter deliveries = new DeliveryCounter();
