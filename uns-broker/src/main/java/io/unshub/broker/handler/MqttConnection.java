@@ -945,12 +945,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         int packetId = packetId(message);
         boolean failed = message.variableHeader() instanceof MqttPubReplyMessageVariableHeader reply
                 && (reply.reasonCode() & 0xFF) >= 0x80;
-        boolean known = session.received(packetId, failed);
+        Session.PubRecOutcome outcome = session.received(packetId, failed);
         if (failed) {
             return;
         }
-        writePubReply(MqttMessageType.PUBREL, packetId,
-                known || protocolLevel < 5 ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND, null);
+        int code = outcome.known() || protocolLevel < 5 ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
+        // The PUBREL waits until the PUBREC is on disk: after a crash the hub then resends only the PUBREL,
+        // never the PUBLISH of a message the client may already have completed [MQTT-4.3.3].
+        afterCommit(outcome.durable(), () -> writePubReply(MqttMessageType.PUBREL, packetId, code, null), null);
     }
 
     // ------------------------------------------------------------------ SUBSCRIBE / UNSUBSCRIBE

@@ -601,20 +601,33 @@ public final class Session implements Subscriber {
      * PUBREC from the client. Returns false if the packet id is unknown (answer PUBREL with 0x92).
      * A failure reason code ends the exchange (MQTT 5 section 4.3.3).
      */
-    public boolean received(int packetId, boolean failed) {
+    public PubRecOutcome received(int packetId, boolean failed) {
         Delivery delivery = inflight.get(packetId);
         if (delivery == null) {
-            return false;
+            return PubRecOutcome.UNKNOWN;
         }
         if (failed) {
             completed(packetId);
-            return true;
+            return PubRecOutcome.KNOWN;
         }
         delivery.state = Delivery.State.AWAITING_PUBCOMP;
         if (delivery.inflightStored && delivery.sequence >= 0 && stored) {
-            store.commit(new StoreBatch().pubRecReceived(clientId, packetId, delivery.sequence)); // not awaited
+            return new PubRecOutcome(true, store.commit(new StoreBatch().pubRecReceived(clientId, packetId,
+                    delivery.sequence)));
         }
-        return true;
+        return PubRecOutcome.KNOWN;
+    }
+
+    /**
+     * What a PUBREC did.
+     *
+     * @param known   whether the packet id was in flight
+     * @param durable the commit recording it, or {@code null} when nothing is stored; the PUBREL must wait for
+     *                it, or a crash in between would resend the PUBLISH to a client that already completed it
+     */
+    public record PubRecOutcome(boolean known, java.util.concurrent.CompletableFuture<Void> durable) {
+        static final PubRecOutcome KNOWN = new PubRecOutcome(true, null);
+        static final PubRecOutcome UNKNOWN = new PubRecOutcome(false, null);
     }
 
     /** Inbound QoS 2: records a packet id until PUBREL; false if it was already recorded (a duplicate). */
