@@ -2,9 +2,6 @@ package io.unshub.broker.limits;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.exceptions.ConnectionClosedException;
-import com.hivemq.client.mqtt.exceptions.MqttClientStateException;
-import com.hivemq.client.mqtt.exceptions.MqttSessionExpiredException;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
@@ -197,12 +194,12 @@ class PublishQuotaIT {
             }
         }));
         publisher.connect();
-        // Past the quota however slow the machine, but no further: writing on after the broker hung up could
-        // turn its DISCONNECT into a connection reset on the client's side.
-        for (int i = 0; i < 1_000 && publisher.getState().isConnected() && hits(LimitHit.PUBLISH_RATE) == 0; i++) {
+        // QoS 1, one at a time: nothing of ours is still being written when the broker's DISCONNECT arrives, so
+        // the client reads it instead of seeing a reset (QoS 0 flat out made this test flaky on busy machines).
+        for (int i = 0; i < 1_000 && publisher.getState().isConnected(); i++) {
             try {
-                publisher.publishWith().topic("greedy/" + i).send();
-            } catch (MqttSessionExpiredException | ConnectionClosedException | MqttClientStateException e) {
+                publisher.publishWith().topic("greedy/" + i).qos(MqttQos.AT_LEAST_ONCE).send();
+            } catch (RuntimeException e) {
                 break; // the connection went away under the publish
             }
         }
