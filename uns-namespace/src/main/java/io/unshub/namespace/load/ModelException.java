@@ -1,37 +1,14 @@
 package io.unshub.namespace.load;
 
+import io.unshub.core.config.ConfigFileException;
+
 /**
  * A namespace model that cannot be used, with where the problem is: the file, the line (1-based, 0 when
  * unknown) and the key path ({@code spec.levels[1].values}).
  */
-public final class ModelException extends Exception {
-
-    private final String file;
-    private final int line;
-    private final String key;
-    private final String problem;
+public final class ModelException extends ConfigFileException {
 
     public ModelException(String file, int line, String key, String problem) {
-        super(file + (line > 0 ? ":" + line : "") + (key.isEmpty() ? "" : ": " + key) + ": " + problem);
-        this.file = file;
-        this.line = line;
-        this.key = key;
-        this.problem = problem;
-    }
-
-    public String file() {
-        return file;
-    }
-
-    public int line() {
-        return line;
-    }
-
-    public String key() {
-        return key;
-    }
-
-    public String problem() {
-        return problem;
+        super(file, line, key, problem);
     }
 }
