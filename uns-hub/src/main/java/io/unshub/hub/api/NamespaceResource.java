@@ -1,11 +1,11 @@
 package io.unshub.hub.api;
 
+import io.unshub.core.config.ConfigFileReloader;
 import io.unshub.core.topic.Topics;
 import io.unshub.hub.namespace.NamespaceRuntime;
 import io.unshub.namespace.check.CompiledNamespace;
 import io.unshub.namespace.live.LiveNamespace;
 import io.unshub.namespace.live.TopicValue;
-import io.unshub.namespace.load.ModelReloader;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -38,7 +38,7 @@ public class NamespaceResource {
     @Path("namespace")
     @Operation(summary = "The namespace model in force, its revision, and the state of hot reload")
     public NamespaceViews.ModelView model() {
-        ModelReloader.Status status = namespace.reloader().status();
+        ConfigFileReloader.Status<CompiledNamespace> status = namespace.reloader().status();
         CompiledNamespace current = namespace.current();
         var model = current.model();
         LiveNamespace live = namespace.live();

@@ -1,7 +1,8 @@
 package io.unshub.hub.health;
 
+import io.unshub.core.config.ConfigFileReloader;
 import io.unshub.hub.namespace.NamespaceRuntime;
-import io.unshub.namespace.load.ModelReloader;
+import io.unshub.namespace.check.CompiledNamespace;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -22,8 +23,8 @@ public class NamespaceHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        ModelReloader.Status status = namespace.reloader().status();
-        var model = status.model().model();
+        ConfigFileReloader.Status<CompiledNamespace> status = namespace.reloader().status();
+        var model = status.value().model();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("namespace-model").up()
                 .withData("name", model.name())
                 .withData("revision", model.revision())

@@ -1,5 +1,6 @@
 package io.unshub.hub.namespace;
 
+import io.unshub.core.config.ConfigFileReloader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unshub.core.bus.PublishGuard;
@@ -97,8 +98,8 @@ public class NamespaceRuntime {
         if (target == null) {
             return;
         }
-        ModelReloader.Status status = reloader.status();
-        var model = status.model().model();
+        ConfigFileReloader.Status<CompiledNamespace> status = reloader.status();
+        var model = status.value().model();
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("name", model.name());
         info.put("revision", model.revision());

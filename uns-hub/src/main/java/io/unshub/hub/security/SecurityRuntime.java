@@ -99,7 +99,7 @@ public class SecurityRuntime {
         }
         LOG.infof("MQTT authentication: anonymous %s, users file %s%s, ACL %s",
                 settings.anonymous().name().toLowerCase(), settings.usersFile(),
-                settings.jwt() == null ? "" : ", JWT on", aclReloader.status().rules() == null ? "none"
+                settings.jwt() == null ? "" : ", JWT on", aclReloader.status().value() == null ? "none"
                         : aclReloader.file());
     }
 

@@ -1,5 +1,6 @@
 package io.unshub.namespace.load;
 
+import io.unshub.core.config.ConfigFileReloader;
 import io.unshub.namespace.check.CompiledNamespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,8 +70,8 @@ class ModelReloaderTest {
         assertThat(first.model().source()).isEqualTo(ModelLoader.BUILT_IN);
         assertThat(revisions()).containsExactly("built-in-1");
         assertThat(reloader.file()).isEqualTo(file);
-        ModelReloader.Status status = reloader.status();
-        assertThat(status.model()).isSameAs(first);
+        ConfigFileReloader.Status<CompiledNamespace> status = reloader.status();
+        assertThat(status.value()).isSameAs(first);
         assertThat(status.lastError()).isNull();
         assertThat(status.lastErrorAt()).isNull();
         assertThat(status.loadedAt()).isNotNull();
@@ -81,7 +82,7 @@ class ModelReloaderTest {
         write(file, model("1", "acme"));
         assertThat(reloader.reloadIfChanged()).isTrue();
         assertThat(revisions()).containsExactly("built-in-1", "1");
-        assertThat(reloader.status().model().model().source()).isEqualTo(file.toString());
+        assertThat(reloader.status().value().model().source()).isEqualTo(file.toString());
     }
 
     @Test
@@ -92,7 +93,7 @@ class ModelReloaderTest {
 
         assertThat(reloader.loadInitial().model().revision()).isEqualTo("1");
         assertThat(revisions()).containsExactly("1");
-        List<ModelReloader.Status> statuses = new CopyOnWriteArrayList<>();
+        List<ConfigFileReloader.Status<CompiledNamespace>> statuses = new CopyOnWriteArrayList<>();
         reloader.onStatus(statuses::add);
         assertThat(reloader.reloadIfChanged()).as("unchanged").isFalse();
 
@@ -101,15 +102,15 @@ class ModelReloaderTest {
         assertThat(reloader.reloadIfChanged()).isTrue();
         assertThat(revisions()).containsExactly("1", "2");
         assertThat(reloader.status().reloads()).isEqualTo(1);
-        assertThat(reloader.status().model().classify("globex/_edge/x")).isNotNegative();
+        assertThat(reloader.status().value().classify("globex/_edge/x")).isNotNegative();
         assertThat(reloader.reloadIfChanged()).isFalse();
 
         // a broken edit: the model stays, the error names file and line
         write(file, model("3", "acme, Glo bex"));
         assertThat(reloader.reloadIfChanged()).isFalse();
         assertThat(revisions()).containsExactly("1", "2");
-        ModelReloader.Status broken = reloader.status();
-        assertThat(broken.model().model().revision()).isEqualTo("2");
+        ConfigFileReloader.Status<CompiledNamespace> broken = reloader.status();
+        assertThat(broken.value().model().revision()).isEqualTo("2");
         assertThat(broken.lastError()).startsWith(file + ":6: spec.levels[0].values[1]: ")
                 .contains("'Glo bex'");
         assertThat(broken.lastErrorAt()).isNotNull();
@@ -132,7 +133,7 @@ class ModelReloaderTest {
         // deleted: the model stays
         Files.delete(file);
         assertThat(reloader.reloadIfChanged()).isFalse();
-        assertThat(reloader.status().model().model().revision()).isEqualTo("4");
+        assertThat(reloader.status().value().model().revision()).isEqualTo("4");
         assertThat(reloader.status().lastError()).contains(file.toString(), "removed", "keeping revision 4");
         assertThat(revisions()).containsExactly("1", "2", "4");
 
@@ -142,7 +143,7 @@ class ModelReloaderTest {
         assertThat(revisions()).containsExactly("1", "2", "4", "5");
 
         // the status listener heard every change of status, and only those
-        assertThat(statuses).extracting(st -> st.model().model().revision())
+        assertThat(statuses).extracting(st -> st.value().model().revision())
                 .containsExactly("2", "2", "2", "4", "4", "5");
         assertThat(statuses).extracting(st -> st.lastError() != null)
                 .containsExactly(false, true, true, false, true, false);
@@ -196,7 +197,7 @@ class ModelReloaderTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> revisions().contains("2"));
         assertThat(revisions()).containsExactly("1", "2");
-        assertThat(reloader.status().model().model().revision()).isEqualTo("2");
+        assertThat(reloader.status().value().model().revision()).isEqualTo("2");
 
         // a broken edit is noticed by the poller too, and the model stays
         Files.writeString(next, model("3", "Bad Name"));
@@ -204,7 +205,7 @@ class ModelReloaderTest {
         Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         await().atMost(Duration.ofSeconds(10)).until(() -> reloader.status().lastError() != null);
         assertThat(reloader.status().lastError()).startsWith(file + ":6:");
-        assertThat(reloader.status().model().model().revision()).isEqualTo("2");
+        assertThat(reloader.status().value().model().revision()).isEqualTo("2");
 
         reloader.close();
         reloader.close(); // closing twice is harmless

@@ -1,5 +1,6 @@
 package io.unshub.broker.security.acl;
 
+import io.unshub.core.config.ConfigFileReloader;
 import io.unshub.core.message.Origin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -67,7 +68,7 @@ class AclReloaderTest {
         assertThat(allowsPublish("a/1")).isTrue();
         assertThat(allowsPublish("b/1")).isFalse();
         assertThat(reloader.status().reloads()).isEqualTo(1);
-        assertThat(reloader.status().rules()).isSameAs(guard.rules());
+        assertThat(reloader.status().value()).isSameAs(guard.rules());
     }
 
     @Test
@@ -87,7 +88,7 @@ class AclReloaderTest {
         Path file = dir.resolve("acl.yaml");
         write(file, DENY_ALL);
         reloader = new AclReloader(file, guard);
-        List<AclReloader.Status> seen = new CopyOnWriteArrayList<>();
+        List<ConfigFileReloader.Status<AclRules>> seen = new CopyOnWriteArrayList<>();
         reloader.onStatus(seen::add);
         reloader.loadInitial();
         assertThat(allowsPublish("a/1")).isFalse();
