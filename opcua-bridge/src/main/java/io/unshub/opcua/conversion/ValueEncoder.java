@@ -7,8 +7,10 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 
 /**
  * Turns a DataValue into the hub's JSON value (product.md):
- * {@code {"value":42.5,"timestamp_ms":...,"quality":"good","status":"0x00000000","datatype":"Double","unit":"degC"}}.
- * Quality comes from the StatusCode severity (top two bits), {@code status} keeps the raw code. One buffer is
+ * {@code {"value":42.5,"timestamp_ms":...,"quality":"good","status":"0x00000000","status_code":0,"datatype":"Double",
+ * "unit":"degC"}}. Quality comes from the StatusCode severity (top two bits); the raw code is kept as hex text
+ * ({@code status}, as OPC UA documents write it) and as the integer the {@code uns-value} contract names
+ * ({@code status_code}). One buffer is
  * reused for every value; the encoder is called by one thread at a time (the connection's subscription
  * delivery, or its worker when it marks tags bad), which the {@code synchronized} methods make safe cheaply.
  */
@@ -58,6 +60,7 @@ public final class ValueEncoder {
         out.raw(',').key("timestamp_ms").number(timestampMillis);
         out.raw(',').key("quality").raw('"').raw(quality(statusCode)).raw('"');
         out.raw(',').key("status").hex32(statusCode);
+        out.raw(',').key("status_code").number(statusCode);
         String datatype = VariantJson.datatype(value);
         if (datatype != null) {
             out.raw(',').key("datatype").string(datatype);

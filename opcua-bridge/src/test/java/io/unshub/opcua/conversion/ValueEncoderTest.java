@@ -63,7 +63,7 @@ class ValueEncoderTest {
         DateTime server = new DateTime(Instant.ofEpochMilli(1_732_000_000_500L));
         DataValue value = new DataValue(new Variant(42.5), new StatusCode(0x40920000L), source, server);
         assertThat(new String(encoder.encode(value, "degC"), StandardCharsets.UTF_8)).isEqualTo(
-                "{\"value\":42.5,\"timestamp_ms\":1732000000000,\"quality\":\"uncertain\",\"status\":\"0x40920000\","
+                "{\"value\":42.5,\"timestamp_ms\":1732000000000,\"quality\":\"uncertain\",\"status\":\"0x40920000\",\"status_code\":1083310080,"
                         + "\"datatype\":\"Double\",\"unit\":\"degC\"}");
         assertThat(new ValueEncoder(TimestampSource.server).timestampMillis(value)).isEqualTo(1_732_000_000_500L);
         // No source timestamp: the server's is used rather than none.
