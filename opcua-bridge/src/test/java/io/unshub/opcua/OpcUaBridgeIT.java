@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -251,6 +253,44 @@ class OpcUaBridgeIT extends BridgeITSupport {
         awaitConnected();
         await().atMost(Duration.ofSeconds(5)).until(() -> broker.broker().retained()
                 .get(LOC + "/cell1/_edge/running") != null);
+    }
+
+    @Test
+    void aPlcThatAcceptsButNeverAnswersDoesNotHoldUpAnotherConnection() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String yaml = connection("dead", "opc.tcp://127.0.0.1:" + silent.getLocalPort() + "/plc", "")
+                    + connection("alive", plc.endpoint(), """
+                    nodes:
+                      - nodeId: "%sLine1/Running"
+                        tag: cell1/_edge/running
+                    """.formatted(NS)).replace("opcua:\n  connections:\n", "");
+            startBridge(yaml);
+            // The dead one's discovery waits for its 2 s request timeout; the live one is not queued behind it.
+            await().atMost(Duration.ofMillis(1500)).until(() -> broker.broker().retained()
+                    .get(LOC + "/cell1/_edge/running") != null);
+            assertThat(bridge.connection("dead").orElseThrow().state()).isNotEqualTo(ConnectionState.connected);
+            plc.set("Line1/Running", false);
+            await().atMost(Duration.ofSeconds(2)).until(() -> !recorder.last(LOC + "/cell1/_edge/running")
+                    .get("value").booleanValue());
+        }
+    }
+
+    @Test
+    void commandsWhileDisconnectedAreAnsweredNotConnected() throws Exception {
+        startBridge(connection("plc1", plc.endpoint(), """
+                writes:
+                  - topic: %s/cell1/_cmd/setpoint
+                    nodeId: "%sLine1/Setpoint"
+                    dataType: Double
+                """.formatted(LOC, NS)));
+        awaitConnected();
+        plc.stop();
+        await().atMost(Duration.ofSeconds(5)).until(() -> connection().state() == ConnectionState.reconnecting);
+        String cmd = LOC + "/cell1/_cmd/setpoint";
+        broker.broker().bus().publish(UnsMessage.of(cmd, "1.0".getBytes(), 1, false, MessageProperties.NONE,
+                Origin.client("mes")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.on(cmd + "/result").isEmpty());
+        assertThat(recorder.last(cmd + "/result").get("status_name").asText()).isEqualTo("Bad_NotConnected");
     }
 
     @Test

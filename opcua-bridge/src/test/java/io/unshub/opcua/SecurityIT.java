@@ -98,6 +98,22 @@ class SecurityIT extends BridgeITSupport {
     }
 
     @Test
+    void x509UserIdentityFromAKeyStore() throws Exception {
+        Path trusted = Files.createDirectories(dataDir.resolve("opcua/pki/trusted"));
+        Files.write(trusted.resolve("plc.der"), plc.certificate().getEncoded());
+        Path keyStore = dataDir.resolve("operator.p12");
+        plc.writeUserKeyStore(keyStore, "changeit");
+        startBridge(connection("secure", plc.endpoint(), """
+                security: { policy: Basic256Sha256, mode: SignAndEncrypt }
+                auth: { type: x509, keyStore: "%s", keyStorePassword: "${KS_PASSWORD}" }
+                nodes:
+                  - nodeId: "nsu=%s;s=Line1/Running"
+                    tag: cell1/_edge/running
+                """.formatted(keyStore, SimulatedPlc.NAMESPACE)), Map.of("KS_PASSWORD", "changeit"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> connection().state() == ConnectionState.connected);
+    }
+
+    @Test
     void wrongPasswordIsReportedAndRetried() throws Exception {
         Path trusted = Files.createDirectories(dataDir.resolve("opcua/pki/trusted"));
         Files.write(trusted.resolve("plc.der"), plc.certificate().getEncoded());

@@ -27,9 +27,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Executes the commands of one connection: subscribes on the bus to its mapped {@code _cmd} topics (the
@@ -109,7 +111,22 @@ public final class CommandHandler implements AutoCloseable {
             NodeId node = ExpandedNodeId.parse(write.nodeId()).toNodeIdOrThrow(client.getNamespaceTable());
             StatusCode status = client.writeValues(List.of(node), List.of(DataValue.valueOnly(variant))).get(0);
             if (status.isGood() && write.readBack()) {
-                DataValue back = client.readValues(0, TimestampsToReturn.Neither, List.of(node)).get(0);
+                DataValue back;
+                try {
+                    back = client.readValuesAsync(0, TimestampsToReturn.Neither, List.of(node))
+                            .get(write.readBackTimeoutMs(), TimeUnit.MILLISECONDS).get(0);
+                } catch (TimeoutException e) {
+                    result.put("read_back", "timeout");
+                    result.put("error", "the write was accepted but reading the node back took longer than "
+                            + write.readBackTimeoutMs() + " ms");
+                    return StatusCodes.Bad_Timeout;
+                } catch (ExecutionException e) {
+                    throw UaException.extract(e).orElseGet(() -> new UaException(StatusCodes.Bad_UnexpectedError,
+                            e.getCause().toString()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Refused(StatusCodes.Bad_Shutdown, "interrupted while reading back");
+                }
                 boolean match = Objects.deepEquals(back.getValue().getValue(), variant.getValue());
                 result.put("read_back", match ? "match" : "mismatch");
                 if (!match) {

@@ -9,6 +9,7 @@ import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.X509IdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.items.DataItem;
 import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
@@ -75,6 +76,8 @@ public final class SimulatedPlc implements AutoCloseable {
     private final SecurityPolicy policy;
     private final KeyPair keyPair;
     private final X509Certificate certificate;
+    private final KeyPair userKeyPair;
+    private final X509Certificate userCertificate;
     private final Map<String, Object> values = new LinkedHashMap<>();
     private OpcUaServer server;
     private Namespace namespace;
@@ -90,6 +93,9 @@ public final class SimulatedPlc implements AutoCloseable {
                     .addDnsName("localhost")
                     .addIpAddress("127.0.0.1")
                     .build();
+            this.userKeyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
+            this.userCertificate = new SelfSignedCertificateBuilder(userKeyPair).setCommonName("plc operator")
+                    .setApplicationUri("urn:uns:operator").build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -140,6 +146,17 @@ public final class SimulatedPlc implements AutoCloseable {
         return certificate;
     }
 
+    /** Writes the one user certificate the PLC accepts, with its key, as a PKCS12 key store. */
+    public void writeUserKeyStore(java.nio.file.Path file, String password) throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("operator", userKeyPair.getPrivate(), password.toCharArray(),
+                new java.security.cert.Certificate[]{userCertificate});
+        try (var out = java.nio.file.Files.newOutputStream(file)) {
+            store.store(out, password.toCharArray());
+        }
+    }
+
     public SimulatedPlc start() {
         try {
             MemoryCertificateStore store = new MemoryCertificateStore();
@@ -167,7 +184,7 @@ public final class SimulatedPlc implements AutoCloseable {
                     .setBindAddress("127.0.0.1").setHostname("127.0.0.1").setBindPort(port).setPath("/plc")
                     .setCertificate(certificate)
                     .addTokenPolicies(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS,
-                            OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME);
+                            OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME, OpcUaServerConfig.USER_TOKEN_POLICY_X509);
             Set<EndpointConfig> endpoints = policy == SecurityPolicy.None
                     ? Set.of(endpoint.setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None)
                     .build())
@@ -182,7 +199,8 @@ public final class SimulatedPlc implements AutoCloseable {
                     .setCertificateManager(new DefaultCertificateManager(new MemoryCertificateQuarantine(), group))
                     .setIdentityValidator(new CompositeValidator(AnonymousIdentityValidator.INSTANCE,
                             new UsernameIdentityValidator(c -> USER.equals(c.getUsername())
-                                    && PASSWORD.equals(c.getPassword()))))
+                                    && PASSWORD.equals(c.getPassword())),
+                            new X509IdentityValidator(userCertificate::equals)))
                     .setEndpoints(endpoints)
                     .build();
             server = new OpcUaServer(config,
