@@ -111,6 +111,18 @@ public final class SimulatedPlc implements AutoCloseable {
         this(SecurityPolicy.None);
     }
 
+    /** A PLC with {@code bulkTags} more Double variables {@code Bulk/T00000...}, for load tests. */
+    public SimulatedPlc(int bulkTags) {
+        this(SecurityPolicy.None);
+        for (int i = 0; i < bulkTags; i++) {
+            values.put(bulkName(i), 0.0);
+        }
+    }
+
+    public static String bulkName(int i) {
+        return String.format("Bulk/T%05d", i);
+    }
+
     private static Map<String, Object> types() {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("Boolean", true);
@@ -233,8 +245,13 @@ public final class SimulatedPlc implements AutoCloseable {
 
     /** Sets a variable ({@code Line1/Temperature}, {@code Types/Int32}, ...) as a PLC program would. */
     public void set(String name, Object value) {
+        set(name, value, DateTime.now());
+    }
+
+    /** Sets a variable with an explicit source timestamp. */
+    public void set(String name, Object value, DateTime sourceTime) {
         values.put(name, value);
-        namespace.nodes.get(name).setValue(new DataValue(new Variant(value), StatusCode.GOOD, DateTime.now()));
+        namespace.nodes.get(name).setValue(new DataValue(new Variant(value), StatusCode.GOOD, sourceTime));
     }
 
     /** The variable's current value (after writes by the hub). */
@@ -275,8 +292,10 @@ public final class SimulatedPlc implements AutoCloseable {
             plant.addOrganizes(line);
             UaFolderNode types = folder("Types", "Types");
             plant.addOrganizes(types);
+            UaFolderNode bulk = folder("Bulk", "Bulk");
+            plant.addOrganizes(bulk);
             values.forEach((name, value) -> {
-                UaFolderNode parent = name.startsWith("Line1/") ? line : types;
+                UaFolderNode parent = name.startsWith("Line1/") ? line : name.startsWith("Bulk/") ? bulk : types;
                 UaVariableNode node = variable(name, value);
                 parent.addOrganizes(node);
                 nodes.put(name, node);
