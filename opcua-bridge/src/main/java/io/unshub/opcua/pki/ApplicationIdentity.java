@@ -1,5 +1,6 @@
 package io.unshub.opcua.pki;
 
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 
@@ -18,6 +19,9 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Period;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The hub's OPC UA application instance certificate and key, kept in {@code <pki>/own/hub.p12}. Generated on
  * first start (RSA 2048, SHA-256, 10 years, the application URI in the subject alternative name, as OPC UA
@@ -25,6 +29,7 @@ import java.time.Period;
  */
 public final class ApplicationIdentity {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ApplicationIdentity.class);
     private static final String ALIAS = "uns-hub";
     /** The key store only guards against accidental reading; the directory's permissions protect it. */
     private static final char[] STORE_PASSWORD = "uns-hub".toCharArray();
@@ -52,7 +57,13 @@ public final class ApplicationIdentity {
                 if (key == null || cert == null) {
                     throw new IOException(file + " holds no entry '" + ALIAS + "'; remove it to generate a new one");
                 }
-                return new ApplicationIdentity(new KeyPair(cert.getPublicKey(), key), cert, applicationUri);
+                // Servers check that the session's application URI is the certificate's: the certificate wins.
+                String uri = CertificateUtil.getSanUri(cert).orElse(applicationUri);
+                if (!uri.equals(applicationUri)) {
+                    LOG.warn("The OPC UA certificate {} was made for application URI {}, not {}; using {} (remove the "
+                            + "file to generate a new certificate)", file, uri, applicationUri, uri);
+                }
+                return new ApplicationIdentity(new KeyPair(cert.getPublicKey(), key), cert, uri);
             }
             KeyPair keyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
             String host = hostName();
