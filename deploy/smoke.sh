@@ -10,7 +10,9 @@
 #   3. round-trips a retained MQTT message as that user (mosquitto_pub/sub), checks REST endpoints,
 #   4. stops it (SIGTERM: graceful), starts a NEW container on the same volume, and checks that the
 #      retained message survived through /data (and the history too, once the historian is built in),
-#   5. removes everything it created (containers, volume, images, scratch files), also on failure.
+#   5. starts the hub service of deploy/compose.yaml with podman-compose (published ports, read-only root,
+#      restart policy; Grafana and Prometheus are left out: their images need a registry),
+#   6. removes everything it created (containers, volumes, network, images, scratch files), also on failure.
 # When podman is missing or cannot run a container here, it says so and exits 0 (skipped).
 #
 # Knobs (environment): SMOKE_MQTT_PORT, SMOKE_HTTP_PORT, SMOKE_WS_PORT (host ports, host network),
@@ -42,6 +44,9 @@ t0=0
 step() { t0=$(date +%s.%N); echo "=== $1"; }
 done_step() { TIMES+=("$(printf '%-34s %6.1f s' "$1" "$(echo "$(date +%s.%N) - $t0" | bc)")"); }
 skip() { echo "SKIPPED container smoke test: $1"; [ "${SMOKE_REQUIRE:-0}" = 1 ] && exit 1; exit 0; }
+# The body goes to a file first: `curl | grep -q` fails under pipefail when grep stops reading early.
+api() { curl -fsS -m 5 -o "$WORK/body" "http://127.0.0.1:$HTTP_PORT$1" && cat "$WORK/body"; }
+has() { grep -q "$@" "$WORK/body"; }
 fail() { echo "FAILED: $1" >&2; podman logs "$NAME" 2>&1 | tail -60 >&2 || true; exit 1; }
 
 command -v podman >/dev/null 2>&1 || skip "podman is not installed (apt-get install podman runc busybox-static)"
@@ -59,6 +64,11 @@ export BUILDAH_FORMAT=docker
 BASE_CREATED=
 cleanup() {
   podman rm -f "$NAME" >/dev/null 2>&1 || true
+  if [ -n "${PROJECT:-}" ]; then
+    for c in $(podman ps -aq --filter "label=io.podman.compose.project=$PROJECT"); do podman rm -f "$c" >/dev/null 2>&1 || true; done
+    podman volume rm -f "${PROJECT}_uns-data" >/dev/null 2>&1 || true
+    podman network rm -f "${PROJECT}_default" >/dev/null 2>&1 || true
+  fi
   podman volume rm -f "$VOLUME" >/dev/null 2>&1 || true
   podman rmi -f "$APP_IMAGE" >/dev/null 2>&1 || true
   if [ -n "$BASE_CREATED" ] && [ "${KEEP_BASE_IMAGE:-0}" != 1 ]; then
@@ -132,7 +142,7 @@ done_step "base image ($BASE_FLAVOR)"
 step "podman build deploy/Dockerfile"
 podman build --pull=never --format docker -q -f deploy/Dockerfile -t "$APP_IMAGE" "$FAST_JAR" >"$WORK/build.log" 2>&1 \
   || { cat "$WORK/build.log"; fail "podman build failed"; }
-podman image inspect "$APP_IMAGE" --format '{{json .HealthCheck}}' | grep -q '/q/health/ready' \
+podman image inspect "$APP_IMAGE" --format '{{json .HealthCheck}}' >"$WORK/body" && has '/q/health/ready' \
   || fail "the image has no HEALTHCHECK on /q/health/ready"
 [ "$(podman image inspect "$APP_IMAGE" --format '{{.Config.User}}')" = 185 ] || fail "the image does not run as user 185"
 echo "  $(podman image inspect "$APP_IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}')"
@@ -163,7 +173,6 @@ start_hub() {
   fail "the hub did not become healthy in 90 s"
 }
 
-api() { curl -fsS -m 5 "http://127.0.0.1:$HTTP_PORT$1"; }
 
 # ---- 4. start, health ------------------------------------------------------------------------------
 step "start + healthy"
@@ -177,8 +186,8 @@ step "MQTT round trip + REST"
 VALUE="$RUN_ID.5"
 PAYLOAD="{\"value\":$VALUE,\"timestamp_ms\":$(date +%s%3N),\"quality\":\"good\",\"unit\":\"pcs\",\"datatype\":\"Float\"}"
 mqtt_sub() { mosquitto_sub -h 127.0.0.1 -p "$MQTT_PORT" -V mqttv5 -u smoke -P "$PASSWORD" -t "$TOPIC" -C 1 -W "$1"; }
+# Retained: the subscriber gets the message whether its SUBSCRIBE lands before or after the PUBLISH.
 mqtt_sub 20 > "$WORK/received.txt" & SUB=$!
-sleep 0.5 # no subscribe acknowledgement to wait for in mosquitto_sub; the message is retained anyway
 mosquitto_pub -h 127.0.0.1 -p "$MQTT_PORT" -V mqttv5 -u smoke -P "$PASSWORD" -q 1 -r -t "$TOPIC" -m "$PAYLOAD" \
   || fail "publish refused"
 wait "$SUB" || fail "the subscriber received nothing"
@@ -186,18 +195,18 @@ wait "$SUB" || fail "the subscriber received nothing"
 if mosquitto_pub -h 127.0.0.1 -p "$MQTT_PORT" -V mqttv5 -q 1 -t "$TOPIC" -m "$PAYLOAD" 2>/dev/null; then
   fail "an anonymous client could publish although UNS_AUTH_ANONYMOUS=none"
 fi
-api "/api/v1/retained?filter=acme/dallas/%23" | grep -qF "$VALUE" || fail "GET /api/v1/retained does not show the message"
-api "/api/v1/values?filter=acme/monterrey/press/line1/cell1/_edge/spindle/speed" | grep -q '"unit":"rpm"' \
+api "/api/v1/retained?filter=acme/dallas/%23" >/dev/null && has -F "$VALUE" || fail "GET /api/v1/retained does not show the message"
+api "/api/v1/values?filter=acme/monterrey/press/line1/cell1/_edge/spindle/speed" >/dev/null && has '"unit":"rpm"' \
   || fail "GET /api/v1/values shows no demo value"
-api "/api/v1/namespace" | grep -q 'acme two-site enterprise' || fail "GET /api/v1/namespace is not the example model"
-api "/q/metrics" | grep -q '^uns_mqtt_connections' || fail "GET /q/metrics has no broker metrics"
+api "/api/v1/namespace" >/dev/null && has 'acme two-site enterprise' || fail "GET /api/v1/namespace is not the example model"
+api "/q/metrics" >/dev/null && has '^uns_mqtt_connections' || fail "GET /q/metrics has no broker metrics"
 api "/q/openapi" >/dev/null || fail "GET /q/openapi failed"
 done_step "MQTT round trip + REST"
 
 # ---- 6. stop (graceful), a new container on the same /data volume ------------------------------------
 step "stop + new container on the same volume"
 podman stop -t 30 "$NAME" >/dev/null 2>>"$WORK/podman.err"
-podman logs "$NAME" 2>&1 | grep -q 'UNS hub stopped: MQTT listeners closed' || fail "no graceful shutdown in the log"
+podman logs "$NAME" >"$WORK/body" 2>&1; has 'UNS hub stopped: MQTT listeners closed' || fail "no graceful shutdown in the log"
 podman rm "$NAME" >/dev/null 2>>"$WORK/podman.err"
 start_hub
 mqtt_sub 10 > "$WORK/retained.txt" || fail "no retained message after the restart"
@@ -213,6 +222,56 @@ else
   fail "GET /api/v1/history answered $status"
 fi
 done_step "restart + retained survived"
+
+# ---- 7. the hub service of compose.yaml (Grafana and Prometheus need images from a registry) --------
+if [ "${SMOKE_COMPOSE:-1}" = 1 ] && command -v podman-compose >/dev/null 2>&1; then
+  step "compose.yaml: the hub service"
+  podman rm -f "$NAME" >/dev/null 2>&1
+  C="$WORK/compose"
+  mkdir -p "$C"
+  cp -r deploy/compose.yaml deploy/prometheus deploy/grafana "$C/"
+  cp -a "$WORK/config" "$C/config"
+  CP=${SMOKE_COMPOSE_BASE_PORT:-18840}
+  cat > "$C/.env" <<ENV
+UNS_IMAGE=$APP_IMAGE
+UNS_DEMO=true
+UNS_HISTORIAN_PG_PASSWORD=$PASSWORD
+GRAFANA_ADMIN_PASSWORD=$PASSWORD
+UNS_MQTT_ADDRESS=127.0.0.1
+UNS_MQTT_HOST_PORT=$((CP + 1))
+UNS_MQTTS_HOST_PORT=$((CP + 2))
+UNS_WS_HOST_PORT=$((CP + 3))
+UNS_WSS_HOST_PORT=$((CP + 4))
+UNS_HTTP_HOST_PORT=$((CP + 5))
+UNS_MEMORY_LIMIT=1g
+UNS_JAVA_OPTS_APPEND=
+UNS_AUTH_JWT_HS256_SECRET=
+ENV
+  PROJECT=uns-smoke-$RUN_ID
+  (cd "$C" && podman-compose -p "$PROJECT" up -d hub) >"$WORK/compose.log" 2>&1 \
+    || { cat "$WORK/compose.log"; fail "podman-compose up failed"; }
+  CNAME=$(podman ps -a --filter "label=io.podman.compose.project=$PROJECT" --format '{{.Names}}' | head -1)
+  [ -n "$CNAME" ] || { cat "$WORK/compose.log"; fail "compose started no container"; }
+  NAME=$CNAME   # for fail()'s log dump
+  for i in $(seq 1 180); do
+    podman healthcheck run "$CNAME" >/dev/null 2>&1 && break
+    [ "$i" = 180 ] && fail "the compose hub did not become healthy"
+    sleep 0.5
+  done
+  curl -fsS -m 5 -o "$WORK/body" "http://127.0.0.1:$((CP + 5))/api/v1/values?filter=acme/dallas/press/line1/cell1/_edge/temperature" \
+    && has '"unit":"degC"' || fail "no demo value through the compose hub's published HTTP port"
+  mosquitto_sub -h 127.0.0.1 -p $((CP + 1)) -V mqttv5 -u smoke -P "$PASSWORD" -t 'acme/monterrey/+/+/_state/status' -C 1 -W 10 \
+    >"$WORK/body" && has '"state"' || fail "no MQTT message through the compose hub's published MQTT port"
+  if podman exec "$CNAME" sh -c 'touch /deployments/x' 2>/dev/null; then fail "the compose hub's root file system is writable"; fi
+  [ "$(podman inspect "$CNAME" --format '{{.HostConfig.RestartPolicy.Name}}')" = unless-stopped ] \
+    || fail "the compose hub has no restart policy"
+  (cd "$C" && podman-compose -p "$PROJECT" down) >>"$WORK/compose.log" 2>&1 || true
+  podman volume rm -f "${PROJECT}_uns-data" >/dev/null 2>&1 || true
+  podman network rm -f "${PROJECT}_default" >/dev/null 2>&1 || true
+  done_step "compose hub service"
+else
+  echo "=== compose step skipped (podman-compose not installed, or SMOKE_COMPOSE=0)"
+fi
 
 echo "=== timings"
 printf '  %s\n' "${TIMES[@]}"
