@@ -142,8 +142,8 @@ done_step "base image ($BASE_FLAVOR)"
 step "podman build deploy/Dockerfile"
 podman build --pull=never --format docker -q -f deploy/Dockerfile -t "$APP_IMAGE" "$FAST_JAR" >"$WORK/build.log" 2>&1 \
   || { cat "$WORK/build.log"; fail "podman build failed"; }
-podman image inspect "$APP_IMAGE" --format '{{json .HealthCheck}}' >"$WORK/body" && has '/q/health/ready' \
-  || fail "the image has no HEALTHCHECK on /q/health/ready"
+podman image inspect "$APP_IMAGE" --format '{{json .HealthCheck}}' >"$WORK/body" && has '/deployments/health.sh' \
+  || fail "the image has no HEALTHCHECK (build with --format docker)"
 [ "$(podman image inspect "$APP_IMAGE" --format '{{.Config.User}}')" = 185 ] || fail "the image does not run as user 185"
 echo "  $(podman image inspect "$APP_IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}')"
 done_step "podman build"
