@@ -98,10 +98,15 @@ public final class Broker implements Lifecycle {
         sys.start(server.group().next(), config.sysInterval());
     }
 
-    /** Stops accepting, tells MQTT 5 clients the server is shutting down (0x8B), and closes everything. */
+    /**
+     * Graceful stop: stops accepting connections, tells every connected client (MQTT 5: DISCONNECT 0x8B server
+     * shutting down), lets the event loops write what they hold, then closes the store, which syncs what was
+     * committed.
+     */
     @Override
     public void stop() {
         sys.stop();
+        server.closeListeners(); // first: a client told to go away must not find the door open again
         for (MqttConnection connection : sys.connectedClients().values()) {
             connection.disconnect(ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down");
         }

@@ -211,8 +211,11 @@ public final class MqttServer {
         return group;
     }
 
-    /** Stops accepting and closes the listeners; connections are closed by the event loop shutdown. */
-    public void stop() {
+    /**
+     * Stops accepting: closes the listening sockets and leaves open connections alone, so a shutdown can
+     * say goodbye to them (DISCONNECT 0x8B) without new ones arriving meanwhile. Idempotent.
+     */
+    public void closeListeners() {
         if (tcpChannel != null) {
             tcpChannel.close().syncUninterruptibly();
             tcpChannel = null;
@@ -229,6 +232,11 @@ public final class MqttServer {
             wssChannel.close().syncUninterruptibly();
             wssChannel = null;
         }
+    }
+
+    /** Stops accepting and closes the listeners; connections are closed by the event loop shutdown. */
+    public void stop() {
+        closeListeners();
         if (tlsContexts != null) {
             tlsContexts.close();
             tlsContexts = null;

@@ -27,6 +27,13 @@ public interface UnsConfig {
     @WithDefault("false")
     boolean demo();
 
+    /**
+     * One JSON object per log line, for log shippers (sets {@code quarkus.log.console.json.enabled} in
+     * application.properties); default false, plain text.
+     */
+    @WithDefault("false")
+    boolean logJson();
+
     Mqtt mqtt();
 
     Namespace namespace();

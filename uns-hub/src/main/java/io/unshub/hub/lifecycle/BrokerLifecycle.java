@@ -96,8 +96,11 @@ public class BrokerLifecycle {
 
     void onStop(@Observes @Priority(Integer.MAX_VALUE) ShutdownEvent event) {
         namespace.stop();
+        long connected = broker.metrics().connectionsCurrent();
         broker.stop();
         security.stop();
+        LOG.infof("UNS hub stopped: MQTT listeners closed, %d connection(s) told the server is shutting down, "
+                + "broker store closed", connected);
     }
 
     @Produces
