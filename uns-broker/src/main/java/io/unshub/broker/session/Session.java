@@ -49,7 +49,8 @@ public final class Session implements Subscriber {
             AtomicReferenceFieldUpdater.newUpdater(Session.class, MpscChunkedArrayQueue.class, "inbox");
 
     private final String clientId;
-    private final String owner;
+    /** Final except for a session recovered without a recorded owner, which its first user claims. */
+    private volatile String owner;
     private final SessionLimits limits;
     private final BrokerMetrics metrics;
     private final SessionEvents events;
@@ -59,7 +60,7 @@ public final class Session implements Subscriber {
     private final AtomicLong sequences = new AtomicLong();
     /** Whether the store holds a record of this session (written at connect, removed when it ends). */
     private volatile boolean stored;
-    /** Rebuilt from the store, whose records keep no owner: the first user to connect with its client id takes it. */
+    /** Rebuilt from an old store record that names no owner: the first user to connect with its client id takes it. */
     private volatile boolean ownerUnknown;
     /** Created on the first delivery: most of the memory of an idle session would otherwise be this queue. */
     private volatile MpscChunkedArrayQueue<Delivery> inbox;
@@ -353,9 +354,17 @@ public final class Session implements Subscriber {
         sequences.set(next);
     }
 
-    void restoreOwnerUnknown() {
-        ownerUnknown = true;
+    void restoreStored(boolean ownerKnown) {
+        ownerUnknown = !ownerKnown;
         stored = true;
+    }
+
+    /** A session recovered without a recorded owner becomes {@code user}'s on its first resume. */
+    void claim(String user) {
+        if (ownerUnknown) {
+            owner = user;
+            ownerUnknown = false;
+        }
     }
 
     /** Re-arms a recovered delayed will; on the home loop. */
@@ -672,7 +681,8 @@ public final class Session implements Subscriber {
             return;
         }
         long now = System.currentTimeMillis();
-        StoreBatch batch = stored ? new StoreBatch().putSessionState(clientId, expirySeconds, now) : null;
+        StoreBatch batch = stored ? new StoreBatch().putSessionState(clientId, expirySeconds, now, owner, !ownerUnknown)
+                : null;
         if (will != null) {
             long delay = Math.min(will.delaySeconds(), expirySeconds);
             if (delay == 0) {

@@ -22,6 +22,8 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCo
 import io.unshub.broker.Broker;
 import io.unshub.broker.BrokerExtensions;
 import io.unshub.broker.handler.MqttConnection;
+import io.unshub.broker.persistence.Durability;
+import io.unshub.broker.persistence.RocksBrokerStore;
 import io.unshub.broker.security.AuthResult;
 import io.unshub.broker.security.Authenticator;
 import io.unshub.broker.testing.BrokerFixture;
@@ -499,6 +501,41 @@ class AclIT {
         // The same user may take its own session over, as MQTT says.
         Mqtt5BlockingClient again = v5("shared-id", "alice", b -> b);
         assertThat(again.connectWith().cleanStart(false).send().isSessionPresent()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a session's owner is kept in the broker store: after a restart another user still gets 0x87")
+    void theOwnerOfAStoredSessionSurvivesARestart() throws Exception {
+        Path store = dir.resolve("broker-store");
+        restartOnStore(store);
+        Mqtt5BlockingClient alice = v5("plant-gateway", "alice", b -> b);
+        alice.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+        alice.disconnect();
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.connection("plant-gateway").isEmpty());
+
+        restartOnStore(store);
+        assertThat(broker.sessions().get("plant-gateway").owner()).isEqualTo("alice");
+        for (boolean cleanStart : new boolean[] {false, true}) {
+            Mqtt5ConnAckException refused = catchThrowableOfType(Mqtt5ConnAckException.class,
+                    () -> v5("plant-gateway", "bob", b -> b).connectWith().cleanStart(cleanStart).send());
+            assertThat(refused).as("bob, clean start " + cleanStart).isNotNull();
+            assertThat(refused.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+        }
+        Mqtt5ConnAckException anonymous = catchThrowableOfType(Mqtt5ConnAckException.class,
+                () -> v5("plant-gateway", null, b -> b).connectWith().cleanStart(false).send());
+        assertThat(anonymous).as("an anonymous client").isNotNull();
+
+        Mqtt5BlockingClient again = v5("plant-gateway", "alice", b -> b);
+        assertThat(again.connectWith().cleanStart(false).sessionExpiryInterval(300).send().isSessionPresent()).isTrue();
+    }
+
+    /** Stops the broker and starts a new one with the same ACL and users on a RocksDB store in {@code store}. */
+    private void restartOnStore(Path store) throws IOException {
+        broker.stop();
+        broker = new Broker(BrokerFixture.baseConfig(),
+                new BrokerExtensions(USERS, guard, PublishGuard.inOrder(guard), PublishTap.NONE),
+                RocksBrokerStore.open(store, Durability.groupCommit(0)));
+        broker.start();
     }
 
     // ------------------------------------------------------------------ hot reload
