@@ -226,10 +226,16 @@ public final class Session implements Subscriber {
      * its removal can never overtake it). Any thread.
      */
     public void deliverStored(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, long sequence) {
+        deliverStored(message, qos, retain, subscriptionIds, sequence, null);
+    }
+
+    /** As above, for a message that came through the shared subscription {@code group} (may be null). */
+    public void deliverStored(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, long sequence,
+                              SharedGroup group) {
         if (ended) {
             return;
         }
-        Delivery delivery = new Delivery(message, qos, retain, subscriptionIds, null);
+        Delivery delivery = new Delivery(message, qos, retain, subscriptionIds, group);
         delivery.sequence = sequence;
         if (!inbox().offer(delivery)) {
             metrics.dropped(DropReason.QUEUE_FULL);
@@ -802,14 +808,35 @@ public final class Session implements Subscriber {
         }
         for (Delivery delivery : moved) {
             Subscription other = delivery.sharedGroup.pick(s -> s.owner().isOnline(), this);
-            if (other != null) {
-                other.owner().deliver(delivery.message, Math.min(other.qos(), delivery.message.qos()),
-                        delivery.retain, other.subscriptionId() == 0 ? null : new int[] {other.subscriptionId()},
-                        delivery.sharedGroup);
+            if (other != null && other.owner().isOnline()) {
+                handOver(delivery, other);
             } else {
-                queue(delivery); // nobody else: keep it for this member
+                queue(delivery); // nobody else connected: keep it for this member rather than move it between offline ones
             }
         }
+    }
+
+    /**
+     * Gives a shared-group message to another member. A stored message moves in the store in one commit (off
+     * this session, onto a persistent member's queue) and reaches that member once the move is durable, so a
+     * crash in between leaves it with exactly one of them.
+     */
+    private void handOver(Delivery delivery, Subscription other) {
+        int qos = Math.min(other.qos(), delivery.message.qos());
+        int[] ids = other.subscriptionId() == 0 ? null : new int[] {other.subscriptionId()};
+        if (delivery.sequence >= 0 && stored && qos > 0 && other.owner() instanceof Session member
+                && member.persistent()) {
+            long sequence = member.nextSequence();
+            StoreBatch move = new StoreBatch().removeQueued(clientId, delivery.sequence)
+                    .appendQueued(member.clientId(), sequence, delivery.message, qos, delivery.retain, ids);
+            delivery.sequence = -1;
+            // Delivered even if the commit fails: the member is connected and the message is already acknowledged.
+            store.commit(move).whenComplete((v, e) -> member.deliverStored(delivery.message, qos, delivery.retain,
+                    ids, sequence, delivery.sharedGroup));
+            return;
+        }
+        forget(delivery);
+        other.owner().deliver(delivery.message, qos, delivery.retain, ids, delivery.sharedGroup);
     }
 
     void setExpirySeconds(long seconds) {
