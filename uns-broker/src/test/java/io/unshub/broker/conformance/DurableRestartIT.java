@@ -207,6 +207,39 @@ class DurableRestartIT {
     }
 
     @Test
+    @DisplayName("QoS 0 queued for an offline session (queue-qos0-while-offline) is kept in memory only, not across a restart")
+    void offlineQos0IsQueuedInMemoryOnly() throws Exception {
+        var config = BrokerFixture.baseConfig().withQueueQos0WhileOffline(true);
+        restart(config);
+        persistentSubscriberGoesOffline("dr-z-sub", "dr/z/t", 300);
+        publish("dr/z/t", MqttQos.AT_MOST_ONCE, false, "zero-before");
+        publish("dr/z/t", MqttQos.AT_LEAST_ONCE, false, "one");
+        Session before = fixture.broker().sessions().get("dr-z-sub");
+        await().atMost(WAIT).until(() -> before.queuedCount() == 2);
+
+        restart(config);
+        assertThat(fixture.broker().sessions().get("dr-z-sub").queuedCount()).as("only the QoS 1 message").isEqualTo(1);
+        Mqtt5BlockingClient resumed = clients.v5("dr-z-sub");
+        var publishes = resumed.publishes(MqttGlobalPublishFilter.ALL);
+        resumed.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+        assertThat(Await.text(Await.next(publishes))).isEqualTo("one");
+        nothingMore(publishes);
+        resumed.disconnect();
+        await().atMost(WAIT).until(() -> fixture.broker().connection("dr-z-sub").isEmpty());
+
+        // Without a restart in between, the queued QoS 0 message is delivered.
+        publish("dr/z/t", MqttQos.AT_MOST_ONCE, false, "zero-kept");
+        Session after = fixture.broker().sessions().get("dr-z-sub");
+        await().atMost(WAIT).until(() -> after.queuedCount() == 1);
+        Mqtt5BlockingClient again = clients.v5("dr-z-sub");
+        var more = again.publishes(MqttGlobalPublishFilter.ALL);
+        again.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+        Mqtt5Publish zero = Await.next(more);
+        assertThat(Await.text(zero)).isEqualTo("zero-kept");
+        assertThat(zero.getQos()).isEqualTo(MqttQos.AT_MOST_ONCE);
+    }
+
+    @Test
     @DisplayName("an inbound QoS 2 message awaiting PUBREL is not delivered again when resent after a restart")
     void pubRelStateSurvives() throws Exception {
         restart();

@@ -166,7 +166,10 @@ public interface UnsConfig {
         @WithDefault("10000")
         int maxQueuedMessages();
 
-        /** Queue QoS 0 messages for offline persistent sessions too. */
+        /**
+         * Queue QoS 0 messages for offline persistent sessions too. That queue is kept in memory only and
+         * is lost on a restart (QoS 0 promises at most once); default false.
+         */
         @WithDefault("false")
         boolean queueQos0WhileOffline();
 
