@@ -282,6 +282,14 @@ public interface UnsConfig {
         @WithDefault("false")
         boolean disconnectOverQuota();
 
+        /**
+         * QoS 1/2 messages the hub sends to one client without its acknowledgement (0 = only the client's receive
+         * maximum); further messages wait in the session queue ({@code max-queued-messages}). An MQTT 5 client's
+         * smaller receive maximum wins. Default 1024.
+         */
+        @WithDefault("1024")
+        int maxInflightOut();
+
         /** Subscriptions one session may hold (0 = unlimited). */
         @WithDefault("10000")
         int maxSubscriptionsPerClient();
