@@ -118,16 +118,19 @@ class AclIT {
     private AclReloader reloader;
     private Broker broker;
     private final List<AutoCloseable> cleanups = new ArrayList<>();
+    private final List<String> auditLines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         aclFile = dir.resolve("acl.yaml");
         writeAcl(ACL);
-        guard = new AclGuard();
+        guard = new AclGuard(AclRules.allowAll(), new AclAudit(System::nanoTime, 1_000, Duration.ofSeconds(10),
+                auditLines::add));
         reloader = new AclReloader(aclFile, guard);
         reloader.loadInitial();
         broker = new Broker(BrokerFixture.baseConfig(),
                 new BrokerExtensions(USERS, guard, PublishGuard.inOrder(guard), PublishTap.NONE));
+        guard.addressesFrom(broker::remoteAddressOf);
         broker.start();
     }
 
@@ -504,6 +507,21 @@ class AclIT {
     }
 
     @Test
+    @DisplayName("the audit line of a denied publish or subscribe names the client's remote address")
+    void auditLinesNameTheRemoteAddress() throws Exception {
+        Mqtt5BlockingClient alice = connectedV5("audit-7", "alice");
+        String address = broker.remoteAddressOf("audit-7");
+        assertThat(address).startsWith("127.0.0.1:");
+        assertThat(publish(alice, "users/bob/notes", 1, "theirs").code()).isEqualTo(0x87);
+        assertThat(catchThrowableOfType(Mqtt5SubAckException.class,
+                () -> alice.subscribeWith().topicFilter("users/+/notes").send())).isNotNull();
+        assertThat(auditLines).anySatisfy(line -> assertThat(line).startsWith("ACL denied publish: client 'audit-7'")
+                .contains(" from " + address + " topic 'users/bob/notes'"));
+        assertThat(auditLines).anySatisfy(line -> assertThat(line).startsWith("ACL denied subscribe: client 'audit-7'")
+                .contains(" from " + address + " filter 'users/+/notes'"));
+    }
+
+    @Test
     @DisplayName("a session's owner is kept in the broker store: after a restart another user still gets 0x87")
     void theOwnerOfAStoredSessionSurvivesARestart() throws Exception {
         Path store = dir.resolve("broker-store");
@@ -535,6 +553,7 @@ class AclIT {
         broker = new Broker(BrokerFixture.baseConfig(),
                 new BrokerExtensions(USERS, guard, PublishGuard.inOrder(guard), PublishTap.NONE),
                 RocksBrokerStore.open(store, Durability.groupCommit(0)));
+        guard.addressesFrom(broker::remoteAddressOf);
         broker.start();
     }
 
