@@ -53,7 +53,8 @@ import java.util.function.BiConsumer;
  * as it is taken off the queue and then calls {@code FlushWAL(sync=true)} once for the group;
  * {@link SyncMethod#SYNC_WRITE} merges the group into one {@code WriteBatch} written with
  * {@code WriteOptions.sync=true}. Both are correct (a future completes only after an fsync that covered
- * its batch); bench/RESULTS.md has the measurements that picked the default.
+ * its batch). The default is {@code SYNC_WRITE}: under full load one {@code db.write} per batch cost the broker about a
+ * third of its CPU per message (bench/RESULTS.md, "Durable mode profiled").
  */
 public final class RocksBrokerStore implements BrokerStore {
 
@@ -95,7 +96,7 @@ public final class RocksBrokerStore implements BrokerStore {
         }
 
         public static Options of(Durability durability) {
-            return new Options(durability, DEFAULT_QUEUE_CAPACITY, SyncMethod.FLUSH_WAL);
+            return new Options(durability, DEFAULT_QUEUE_CAPACITY, SyncMethod.SYNC_WRITE);
         }
     }
 
