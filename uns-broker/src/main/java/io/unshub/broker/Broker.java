@@ -178,6 +178,12 @@ public final class Broker implements Lifecycle {
         return Optional.ofNullable(sys.connectedClients().get(clientId));
     }
 
+    /** The remote address ({@code host:port}) of the connected client with this id, or {@code null}. */
+    public String remoteAddressOf(String clientId) {
+        MqttConnection connection = sys.connectedClients().get(clientId);
+        return connection == null ? null : connection.remoteHost();
+    }
+
     public Collection<Session> allSessions() {
         return sessions.all();
     }

@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param maxSessionExpirySeconds  cap on the session expiry a client asks for; {@link #NEVER_EXPIRE} for none
  * @param maxQueuedMessages        QoS 1/2 messages queued per session beyond the in-flight window; when full,
  *                                 new messages for that session are dropped and counted
- * @param queueQos0WhileOffline    whether QoS 0 messages are queued for offline persistent sessions
+ * @param queueQos0WhileOffline    whether QoS 0 messages are queued for offline persistent sessions; such a queue
+ *                                 is kept in memory only (QoS 0 promises at most once), never in the store
  * @param writeBufferHighWaterMark bytes buffered per connection before it counts as slow; QoS 0 messages to a
  *                                 slow connection are dropped and counted, QoS 1/2 wait in the session queue
  * @param sysInterval              how often $SYS statistics are published ({@link Duration#ZERO} = off)
@@ -149,6 +150,13 @@ public record BrokerConfig(
     public BrokerConfig withMaxSessionExpirySeconds(long newMax) {
         return new BrokerConfig(host, port, wsPort, wsPath, maxPacketSize, maxClientIdLength, maxKeepAliveSeconds,
                 receiveMaximum, topicAliasMaximum, newMax, maxQueuedMessages, queueQos0WhileOffline,
+                writeBufferHighWaterMark, sysInterval, nodeName, serverReference, serverMovedPermanently,
+                allowEmptyClientId, ioThreads, tls, limits);
+    }
+
+    public BrokerConfig withQueueQos0WhileOffline(boolean queue) {
+        return new BrokerConfig(host, port, wsPort, wsPath, maxPacketSize, maxClientIdLength, maxKeepAliveSeconds,
+                receiveMaximum, topicAliasMaximum, maxSessionExpirySeconds, maxQueuedMessages, queue,
                 writeBufferHighWaterMark, sysInterval, nodeName, serverReference, serverMovedPermanently,
                 allowEmptyClientId, ioThreads, tls, limits);
     }

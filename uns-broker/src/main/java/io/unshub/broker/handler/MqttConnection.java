@@ -1294,8 +1294,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         return ctx.channel().isWritable();
     }
 
+    /** The client's receive maximum, lowered to the broker's outbound in-flight cap when one is set. */
     @Override
     public int receiveMaximum() {
-        return clientReceiveMaximum;
+        int cap = config.limits().maxInflightOut();
+        return cap > 0 ? Math.min(clientReceiveMaximum, cap) : clientReceiveMaximum;
     }
 }

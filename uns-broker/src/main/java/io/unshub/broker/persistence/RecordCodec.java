@@ -7,7 +7,9 @@ import io.unshub.core.message.UnsMessage;
  * messages inside them are embedded in {@link MessageCodec}'s format.
  *
  * <pre>
- * session       version, zigzag expiry seconds, zigzag disconnectedAtMillis (-1: connected)
+ * session       version 2, zigzag expiry seconds, zigzag disconnectedAtMillis (-1: connected),
+ *               owner flag (0 anonymous, 1 named), [string owner];
+ *               version 1 (no owner recorded) is still read, as a session whose owner is unknown
  * subscription  version, flags (bits 0-1 QoS, 2 no-local, 3 retain-as-published, 4-5 retain handling),
  *               varint subscription id
  * queued        version, flags (bits 0-1 QoS, 2 retain, 3 subscription ids), [varint n, n * varint id], message
@@ -25,21 +27,48 @@ final class RecordCodec {
 
     // ---------------------------------------------------------------- sessions
 
-    static byte[] session(long expirySeconds, long disconnectedAtMillis) {
-        BinaryWriter out = new BinaryWriter(12);
-        out.writeByte(VERSION);
+    /** The session record's format: version 2 added the owner. */
+    static final int SESSION_VERSION = 2;
+
+    /** Writes version 2, or version 1 for a session whose owner is unknown (so that it stays unknown). */
+    static byte[] session(long expirySeconds, long disconnectedAtMillis, String owner, boolean ownerKnown) {
+        BinaryWriter out = new BinaryWriter(16 + (owner == null ? 0 : owner.length()));
+        out.writeByte(ownerKnown ? SESSION_VERSION : 1);
         out.writeZigZag(expirySeconds);
         out.writeZigZag(disconnectedAtMillis);
+        if (!ownerKnown) {
+            return out.toByteArray();
+        }
+        out.writeByte(owner == null ? 0 : 1);
+        if (owner != null) {
+            out.writeString(owner);
+        }
         return out.toByteArray();
     }
 
-    /** Returns {expirySeconds, disconnectedAtMillis}. */
-    static long[] readSession(byte[] value) {
-        BinaryReader in = reader(value, "session");
+    /** A session record's values; {@code ownerKnown} is false for records written before owners were kept. */
+    record SessionValues(long expirySeconds, long disconnectedAtMillis, String owner, boolean ownerKnown) {
+    }
+
+    static SessionValues readSession(byte[] value) {
+        BinaryReader in = new BinaryReader(value);
+        int version = in.readByte();
+        if (version != 1 && version != SESSION_VERSION) {
+            throw new StoreFormatException("unsupported session format version " + version);
+        }
         long expiry = in.readZigZag();
         long disconnectedAt = in.readZigZag();
+        if (version == 1) {
+            in.expectEnd("session");
+            return new SessionValues(expiry, disconnectedAt, null, false);
+        }
+        int flag = in.readByte();
+        if (flag != 0 && flag != 1) {
+            throw new StoreFormatException("invalid session owner flag " + flag);
+        }
+        String owner = flag == 1 ? in.readString() : null;
         in.expectEnd("session");
-        return new long[] {expiry, disconnectedAt};
+        return new SessionValues(expiry, disconnectedAt, owner, true);
     }
 
     static byte[] subscription(StoredSubscription s) {

@@ -53,7 +53,8 @@ import java.util.function.BiConsumer;
  * as it is taken off the queue and then calls {@code FlushWAL(sync=true)} once for the group;
  * {@link SyncMethod#SYNC_WRITE} merges the group into one {@code WriteBatch} written with
  * {@code WriteOptions.sync=true}. Both are correct (a future completes only after an fsync that covered
- * its batch); bench/RESULTS.md has the measurements that picked the default.
+ * its batch). The default is {@code SYNC_WRITE}: under full load one {@code db.write} per batch cost the broker about a
+ * third of its CPU per message (bench/RESULTS.md, "Durable mode profiled").
  */
 public final class RocksBrokerStore implements BrokerStore {
 
@@ -95,7 +96,7 @@ public final class RocksBrokerStore implements BrokerStore {
         }
 
         public static Options of(Durability durability) {
-            return new Options(durability, DEFAULT_QUEUE_CAPACITY, SyncMethod.FLUSH_WAL);
+            return new Options(durability, DEFAULT_QUEUE_CAPACITY, SyncMethod.SYNC_WRITE);
         }
     }
 
@@ -623,7 +624,7 @@ public final class RocksBrokerStore implements BrokerStore {
                 unreadable(Family.SESSIONS, key, e);
                 return;
             }
-            long[] state;
+            RecordCodec.SessionValues state;
             try {
                 state = RecordCodec.readSession(value);
             } catch (StoreFormatException e) {
@@ -631,8 +632,8 @@ public final class RocksBrokerStore implements BrokerStore {
                 unreadableClients.add(clientId);
                 return;
             }
-            long expiry = state[0];
-            long disconnectedAt = state[1];
+            long expiry = state.expirySeconds();
+            long disconnectedAt = state.disconnectedAtMillis();
             if (expiry < 0 || (disconnectedAt < 0 && disconnectedAt != SessionRecord.CONNECTED)) {
                 unreadable(Family.SESSIONS, key, new StoreFormatException("session values out of range"));
                 unreadableClients.add(clientId);
@@ -649,9 +650,9 @@ public final class RocksBrokerStore implements BrokerStore {
             }
             if (connected) {
                 // Its connection died with the hub: the expiry starts now, and a second restart must not restart it.
-                cleanup.putSessionState(clientId, expiry, nowMillis);
+                cleanup.putSessionState(clientId, expiry, nowMillis, state.owner(), state.ownerKnown());
             }
-            kept.put(clientId, new SessionParts(clientId, expiry, from, expiresAt));
+            kept.put(clientId, new SessionParts(clientId, expiry, from, expiresAt, state.owner(), state.ownerKnown()));
         }
 
         void subscription(byte[] key, byte[] value) {
@@ -810,7 +811,7 @@ public final class RocksBrokerStore implements BrokerStore {
             for (SessionParts parts : kept.values()) {
                 parts.inflight.sort(Comparator.comparingLong(InflightMessage::sequence));
                 SessionRecord record = new SessionRecord(parts.clientId, parts.expirySeconds, parts.disconnectedAt,
-                        parts.subscriptions);
+                        parts.subscriptions, parts.owner, parts.ownerKnown);
                 sessions.add(new RecoveredState.RecoveredSession(record, parts.expiresAt, parts.queued,
                         parts.inflight, parts.awaitingPubRel, parts.maxSequence + 1));
             }
@@ -829,13 +830,18 @@ public final class RocksBrokerStore implements BrokerStore {
         final long expirySeconds;
         final long disconnectedAt;
         final long expiresAt;
+        final String owner;
+        final boolean ownerKnown;
         final List<StoredSubscription> subscriptions = new ArrayList<>();
         final List<QueuedMessage> queued = new ArrayList<>();
         final List<InflightMessage> inflight = new ArrayList<>();
         final Set<Integer> awaitingPubRel = new HashSet<>();
         long maxSequence = -1;
 
-        SessionParts(String clientId, long expirySeconds, long disconnectedAt, long expiresAt) {
+        SessionParts(String clientId, long expirySeconds, long disconnectedAt, long expiresAt, String owner,
+                     boolean ownerKnown) {
+            this.owner = owner;
+            this.ownerKnown = ownerKnown;
             this.clientId = clientId;
             this.expirySeconds = expirySeconds;
             this.disconnectedAt = disconnectedAt;

@@ -54,7 +54,8 @@ public final class StoreBatch {
         byte[] client = Keys.client(session.clientId());
         add(Family.SUBSCRIPTIONS, Kind.DELETE_RANGE, client, Keys.prefixEnd(client));
         add(Family.SESSIONS, Kind.PUT, client,
-                RecordCodec.session(session.expirySeconds(), session.disconnectedAtMillis()));
+                RecordCodec.session(session.expirySeconds(), session.disconnectedAtMillis(), session.owner(),
+                        session.ownerKnown()));
         for (StoredSubscription subscription : session.subscriptions()) {
             putSubscription(session.clientId(), subscription);
         }
@@ -66,12 +67,19 @@ public final class StoreBatch {
      * with a new expiry) and leaves its subscriptions and messages alone.
      *
      * @param disconnectedAtMillis wall-clock disconnect time, or {@link SessionRecord#CONNECTED}
+     * @param owner                the session's owner ({@code null}: anonymous), written again with the state
      */
-    public StoreBatch putSessionState(String clientId, long expirySeconds, long disconnectedAtMillis) {
+    public StoreBatch putSessionState(String clientId, long expirySeconds, long disconnectedAtMillis, String owner) {
+        return putSessionState(clientId, expirySeconds, disconnectedAtMillis, owner, true);
+    }
+
+    /** As above; {@code ownerKnown} false keeps a session recovered without a recorded owner that way. */
+    public StoreBatch putSessionState(String clientId, long expirySeconds, long disconnectedAtMillis, String owner,
+                                      boolean ownerKnown) {
         // Validates like a full record would.
-        new SessionRecord(clientId, expirySeconds, disconnectedAtMillis, List.of());
+        new SessionRecord(clientId, expirySeconds, disconnectedAtMillis, List.of(), owner, ownerKnown);
         return add(Family.SESSIONS, Kind.PUT, Keys.client(clientId),
-                RecordCodec.session(expirySeconds, disconnectedAtMillis));
+                RecordCodec.session(expirySeconds, disconnectedAtMillis, owner, ownerKnown));
     }
 
     /** Adds or replaces (same filter) one subscription of a stored session. */

@@ -85,7 +85,8 @@ public final class Router implements UnsBus {
      * Publishes with the store: the message is recorded for every persistent session that gets it at QoS 1/2
      * (and as retained), together with what {@code extra} adds (inbound QoS 2 state), in one batch; the
      * deliveries to sessions happen once that batch is durable, so a later removal can never overtake them.
-     * In-process subscribers and shared groups get the message at once. The caller acknowledges after
+     * A shared group's message is stored the same way when the member picked for it is a persistent session
+     * (connected or not); in-process subscribers and other members get it at once. The caller acknowledges after
      * {@link Publication#durable()}.
      */
     public Publication publishDurably(UnsMessage message, Consumer<StoreBatch> extra) {
@@ -112,8 +113,10 @@ public final class Router implements UnsBus {
         plan.busy = true;
         try {
             plan.begin(message);
+            plan.holdShared = true;
             tree.match(message.topic(), plan);
             int routed = plan.count + plan.internalDeliveries + plan.sharedDeliveries;
+            plan.storeShared(batch);
             long[] sequences = null;
             for (int i = 0; i < plan.count; i++) {
                 Session session = plan.sessions[i];
@@ -274,6 +277,11 @@ public final class Router implements UnsBus {
         }
     }
 
+    /** A shared group's message for its picked persistent member; {@code sequence} -1 until stored. */
+    private record SharedDelivery(Session session, int qos, boolean retain, int[] ids, SharedGroup group,
+                                  long sequence) {
+    }
+
     /**
      * Collects the matches of one publish, one entry per session: overlapping subscriptions of a session
      * give one delivery at the highest granted QoS carrying every subscription identifier
@@ -282,6 +290,9 @@ public final class Router implements UnsBus {
     private static final class DeliveryPlan implements MatchSink {
         private static final java.util.function.Predicate<Subscription> ONLINE = s -> s.owner().isOnline();
         boolean busy;
+        /** Durable publishes: shared deliveries to persistent members wait to be stored with the message. */
+        boolean holdShared;
+        private final java.util.ArrayList<SharedDelivery> sharedHeld = new java.util.ArrayList<>(2);
         private UnsMessage message;
         private String publisherClientId;
         private Session[] sessions = new Session[16];
@@ -341,14 +352,32 @@ public final class Router implements UnsBus {
             if (member == null) {
                 return;
             }
-            int id = member.subscriptionId();
-            member.owner().deliver(message, Math.min(member.qos(), message.qos()),
-                    member.retainAsPublished() && message.retain(), id == 0 ? null : new int[] {id}, group);
             sharedDeliveries++;
+            int id = member.subscriptionId();
+            int[] ids = id == 0 ? null : new int[] {id};
+            int grantedQos = Math.min(member.qos(), message.qos());
+            boolean retain = member.retainAsPublished() && message.retain();
+            if (holdShared && grantedQos > 0 && member.owner() instanceof Session session && session.persistent()) {
+                sharedHeld.add(new SharedDelivery(session, grantedQos, retain, ids, group, -1));
+                return; // stored with the publish, delivered once that is durable
+            }
+            member.owner().deliver(message, grantedQos, retain, ids, group);
+        }
+
+        /** Records the held shared-group deliveries in {@code batch}, each under a sequence of its member. */
+        void storeShared(StoreBatch batch) {
+            for (int i = 0; i < sharedHeld.size(); i++) {
+                SharedDelivery held = sharedHeld.get(i);
+                long sequence = held.session().nextSequence();
+                batch.appendQueued(held.session().clientId(), sequence, message, held.qos(), held.retain(), held.ids());
+                sharedHeld.set(i, new SharedDelivery(held.session(), held.qos(), held.retain(), held.ids(),
+                        held.group(), sequence));
+            }
         }
 
         /** The deliveries of this plan, to run later (the plan itself is reused). */
         Runnable snapshot(long[] sequences) {
+            SharedDelivery[] shared = sharedHeld.isEmpty() ? null : sharedHeld.toArray(new SharedDelivery[0]);
             int n = count;
             Session[] s = java.util.Arrays.copyOf(sessions, n);
             int[] q = java.util.Arrays.copyOf(qos, n);
@@ -364,10 +393,18 @@ public final class Router implements UnsBus {
                         s[i].deliver(m, q[i], retain, ids[i], null);
                     }
                 }
+                if (shared != null) {
+                    for (SharedDelivery d : shared) {
+                        d.session().deliverStored(m, d.qos(), d.retain(), d.ids(), d.sequence(), d.group());
+                    }
+                }
             };
         }
 
         int deliver() {
+            for (SharedDelivery held : sharedHeld) { // the batch stayed empty: nothing to wait for
+                held.session().deliver(message, held.qos(), held.retain(), held.ids(), held.group());
+            }
             for (int i = 0; i < count; i++) {
                 sessions[i].deliver(message, qos[i], retainAsPublished[i] && message.retain(), subscriptionIds[i], null);
             }
@@ -419,6 +456,8 @@ public final class Router implements UnsBus {
             count = 0;
             internalDeliveries = 0;
             sharedDeliveries = 0;
+            holdShared = false;
+            sharedHeld.clear();
             message = null;
             publisherClientId = null;
         }

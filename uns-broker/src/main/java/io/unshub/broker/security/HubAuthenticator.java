@@ -1,5 +1,6 @@
 package io.unshub.broker.security;
 
+import io.unshub.core.config.ConfigFileReloader;
 import io.unshub.core.config.FileStamp;
 import io.unshub.broker.security.AuthCounters.Method;
 import io.unshub.broker.security.AuthCounters.Refusal;
@@ -30,9 +31,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -68,14 +67,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * concurrent checks of the same pair share one computation, so a reconnect storm of good clients costs
  * almost nothing. Failed checks are never remembered.
  *
- * <p>The users file and the JWKS file are polled for changes (modification time, size, file key). A good
- * new version replaces the old one and empties the cache; a broken edit, or a removed file, keeps the
- * previous version and is reported in {@link #status()}. Connected clients are never touched by a reload:
- * the new users apply to the next CONNECT.
+ * <p>The users file and the JWKS file are reloaded when they change by {@link ConfigFileReloader}s, like the
+ * namespace model and the ACL. A good new version replaces the old one and empties the cache; a broken
+ * edit, or a removed file, keeps the previous version and is reported in {@link #status()}. Connected
+ * clients are never touched by a reload: the new users apply to the next CONNECT.
  *
  * <p>Threads: {@link #authenticate} on the caller (the event loop), doing only cheap work there (lookups,
- * an HMAC, JWT checks); password hashing on its two {@code uns-auth-hash-*} threads; reloads on its single
- * {@code uns-auth-reload-*} thread. The users are swapped whole through a volatile reference.
+ * an HMAC, JWT checks); password hashing on its two {@code uns-auth-hash-*} threads; reloads on the
+ * reloaders' polling threads. The users are swapped whole through a volatile reference.
  */
 public final class HubAuthenticator implements Authenticator, Closeable {
 
@@ -90,17 +89,17 @@ public final class HubAuthenticator implements Authenticator, Closeable {
     private final JwtVerifier jwt;
     private final AuthCounters counters = new AuthCounters();
     private final ThreadPoolExecutor hashing;
-    private final ScheduledExecutorService poller;
+    /** Polls the users file; {@code null} without one. */
+    private final UsersReloader usersReloader;
+    /** Whether there was no users file at start-up (so no users file has been loaded until one appears). */
+    private final boolean usersAbsentAtStart;
     private final long cacheTtlNanos;
     private final byte[] cacheKeySecret = new byte[32];
     private final ConcurrentHashMap<CacheKey, Long> verified = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<CacheKey, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
     private volatile UsersFile users;
     private volatile String dummyHash;
-    private volatile Status status;
     private volatile boolean closed;
-    /** Only touched under {@code synchronized (this)}: by the constructor and {@link #reloadIfChanged}. */
-    private FileStamp usersStamp;
 
     /**
      * What the authenticator has loaded.
@@ -122,6 +121,13 @@ public final class HubAuthenticator implements Authenticator, Closeable {
         }
     }
 
+    /** {@code users.yaml}, loaded and reloaded like every other config file. */
+    private static final class UsersReloader extends ConfigFileReloader<UsersFile, AuthConfigException> {
+        UsersReloader(Path file, java.util.function.Consumer<UsersFile> install) {
+            super("users", file, UsersFile::load, () -> UsersFile.EMPTY, install, users -> users.size() + " users");
+        }
+    }
+
     /** A verified pair: user, the stored hash it was verified against, and an HMAC of the password. */
     private record CacheKey(String user, String storedHash, String passwordMac) {
     }
@@ -138,33 +144,32 @@ public final class HubAuthenticator implements Authenticator, Closeable {
         new SecureRandom().nextBytes(cacheKeySecret);
         this.cacheTtlNanos = settings.cacheTtl().toNanos();
         this.jwt = settings.jwt() == null ? null : new JwtVerifier(settings.jwt());
-        synchronized (this) {
-            Path file = settings.usersFile();
-            usersStamp = file == null ? null : FileStamp.of(file);
-            if (usersStamp == null) {
-                installUsers(UsersFile.EMPTY);
-                if (file != null) {
-                    LOG.info("no users file at {} yet; password login has no users until it is created", file);
+        Path file = settings.usersFile();
+        if (file == null) {
+            usersReloader = null;
+            usersAbsentAtStart = true;
+            installUsers(UsersFile.EMPTY);
+        } else {
+            usersAbsentAtStart = FileStamp.of(file) == null;
+            usersReloader = new UsersReloader(file, this::installUsers);
+            try {
+                usersReloader.loadInitial();
+            } catch (AuthConfigException | RuntimeException e) {
+                if (jwt != null) {
+                    jwt.close();
                 }
-            } else {
-                installUsers(UsersFile.load(file));
-                LOG.info("{} users from {}", users.size(), file);
+                throw e;
             }
-            status = new Status(users.size(), usersStamp == null ? null : Instant.now(),
-                    jwt == null ? 0 : jwt.rsaKeyCount(), 0, null, null, null);
         }
         int instance = INSTANCES.incrementAndGet();
         this.hashing = new ThreadPoolExecutor(HASH_THREADS, HASH_THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(settings.hashQueueCapacity()), daemon("uns-auth-hash-" + instance + "-"),
                 new ThreadPoolExecutor.AbortPolicy());
-        boolean watch = !settings.reloadInterval().isZero()
-                && (settings.usersFile() != null || settings.jwt() != null && settings.jwt().jwksFile() != null);
-        if (watch) {
-            poller = Executors.newSingleThreadScheduledExecutor(daemon("uns-auth-reload-" + instance + "-"));
-            long millis = Math.max(10, settings.reloadInterval().toMillis());
-            poller.scheduleWithFixedDelay(this::pollSafely, millis, millis, TimeUnit.MILLISECONDS);
-        } else {
-            poller = null;
+        if (usersReloader != null) {
+            usersReloader.start(settings.reloadInterval());
+        }
+        if (jwt != null) {
+            jwt.startReloading(settings.reloadInterval());
         }
     }
 
@@ -399,72 +404,16 @@ public final class HubAuthenticator implements Authenticator, Closeable {
 
     // ------------------------------------------------------------------ reload
 
-    /** A scheduled task that throws is never run again; nothing may escape the poll. */
-    private void pollSafely() {
-        try {
-            reloadIfChanged();
-        } catch (Throwable t) {
-            LOG.error("users/JWKS reload check failed; will check again", t);
-        }
-    }
-
     /**
-     * Checks the users file and the JWKS file once and loads whichever changed.
+     * Checks the users file and the JWKS file once and loads whichever changed (the pollers do this on their
+     * own; tests and tools may call it directly).
      *
      * @return whether anything new is in force
      */
-    public synchronized boolean reloadIfChanged() {
-        boolean changed = false;
-        Status s = status;
-        String usersError = s.usersError();
-        String jwksError = s.jwksError();
-        Instant errorAt = s.lastErrorAt();
-        Instant loadedAt = s.usersLoadedAt();
-        int reloads = s.reloads();
-        Path file = settings.usersFile();
-        if (file != null) {
-            FileStamp now = FileStamp.of(file);
-            if (!Objects.equals(now, usersStamp)) {
-                usersStamp = now;
-                if (now == null) {
-                    usersError = file + " was removed; keeping the " + users.size() + " users loaded before";
-                    errorAt = Instant.now();
-                    LOG.warn("users file {} was removed; keeping the {} users loaded before", file, users.size());
-                } else {
-                    try {
-                        UsersFile loaded = UsersFile.load(file);
-                        installUsers(loaded);
-                        usersError = null;
-                        loadedAt = Instant.now();
-                        reloads++;
-                        changed = true;
-                        LOG.info("users file reloaded: {} users from {}", loaded.size(), file);
-                    } catch (AuthConfigException e) {
-                        usersError = e.getMessage();
-                        errorAt = Instant.now();
-                        LOG.error("users file not reloaded, keeping the {} users loaded before: {}", users.size(),
-                                e.getMessage());
-                    }
-                }
-            }
-        }
-        if (jwt != null) {
-            try {
-                if (jwt.reloadKeysIfChanged()) {
-                    jwksError = null;
-                    reloads++;
-                    changed = true;
-                    LOG.info("JWKS file reloaded: {} RSA keys from {}", jwt.rsaKeyCount(), settings.jwt().jwksFile());
-                }
-            } catch (AuthConfigException e) {
-                jwksError = e.getMessage();
-                errorAt = Instant.now();
-                LOG.error("JWKS file not reloaded, keeping the keys loaded before: {}", e.getMessage());
-            }
-        }
-        status = new Status(users.size(), loadedAt, jwt == null ? 0 : jwt.rsaKeyCount(), reloads, usersError,
-                jwksError, errorAt);
-        return changed;
+    public boolean reloadIfChanged() {
+        boolean users = usersReloader != null && usersReloader.reloadIfChanged();
+        boolean keys = jwt != null && jwt.reloadKeysIfChanged();
+        return users || keys;
     }
 
     /** Puts new users in force and forgets every remembered verification. */
@@ -495,7 +444,18 @@ public final class HubAuthenticator implements Authenticator, Closeable {
     }
 
     public Status status() {
-        return status;
+        ConfigFileReloader.Status<UsersFile> u = usersReloader == null ? null : usersReloader.status();
+        ConfigFileReloader.Status<?> k = jwt == null ? null : jwt.jwksStatus();
+        Instant usersLoadedAt = u == null || usersAbsentAtStart && u.reloads() == 0 ? null : u.loadedAt();
+        String usersError = u == null ? null : u.lastError();
+        String jwksError = k == null ? null : k.lastError();
+        Instant errorAt = latest(usersError == null ? null : u.lastErrorAt(), jwksError == null ? null : k.lastErrorAt());
+        return new Status(users.size(), usersLoadedAt, jwt == null ? 0 : jwt.rsaKeyCount(),
+                (u == null ? 0 : u.reloads()) + (k == null ? 0 : k.reloads()), usersError, jwksError, errorAt);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     /** Outcomes since start, for metrics. */
@@ -510,8 +470,11 @@ public final class HubAuthenticator implements Authenticator, Closeable {
     @Override
     public void close() {
         closed = true;
-        if (poller != null) {
-            poller.shutdownNow();
+        if (usersReloader != null) {
+            usersReloader.close();
+        }
+        if (jwt != null) {
+            jwt.close();
         }
         for (Runnable pending : hashing.shutdownNow()) {
             if (pending instanceof HashTask task) {

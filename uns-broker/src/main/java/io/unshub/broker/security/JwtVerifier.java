@@ -1,5 +1,6 @@
 package io.unshub.broker.security;
 
+import io.unshub.core.config.ConfigFileReloader;
 import io.unshub.core.config.FileStamp;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKey;
@@ -44,10 +45,13 @@ import java.util.Set;
  * <p>Reasons are fixed texts ({@link Problem}): no token, claim value or key ever appears in them or in a
  * log line. A check is CPU-cheap (a MAC or one RSA public-key operation), so it may run on any thread.
  *
- * <p>Threads: {@link #verify} from any thread; the keys are swapped whole (a volatile reference) by
- * {@link #reloadKeysIfChanged}, which only one thread (the authenticator's poller) calls.
+ * <p>The JWKS file is reloaded when it changes by a {@link ConfigFileReloader}, as the other config files are:
+ * a broken or removed file keeps the keys in force and is reported in {@link #jwksStatus()}.
+ *
+ * <p>Threads: {@link #verify} from any thread; the keys are swapped whole (a volatile reference) by the
+ * reloader's own polling thread, or by whoever calls {@link #reloadKeysIfChanged}.
  */
-public final class JwtVerifier {
+public final class JwtVerifier implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
 
@@ -97,10 +101,19 @@ public final class JwtVerifier {
 
     private final JwtSettings settings;
     private final HmacKey hmacKey;
+    /** Polls the JWKS file; {@code null} without one. */
+    private final JwksReloader jwks;
     private volatile Keys keys;
 
-    /** The keys in force and the version of the JWKS file they came from. */
-    private record Keys(JwtConsumer consumer, FileStamp jwksStamp, int rsaKeys) {
+    /** The keys in force. */
+    private record Keys(JwtConsumer consumer, int rsaKeys) {
+    }
+
+    /** The JWKS file's RSA signature keys, loaded and reloaded like every other config file. */
+    private static final class JwksReloader extends ConfigFileReloader<List<JsonWebKey>, AuthConfigException> {
+        JwksReloader(Path file, java.util.function.Consumer<List<JsonWebKey>> install) {
+            super("JWKS", file, JwtVerifier::readJwks, List::of, install, keys -> keys.size() + " RSA keys");
+        }
     }
 
     /**
@@ -110,7 +123,17 @@ public final class JwtVerifier {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.hmacKey = settings.hmacSecret() == null ? null
                 : new HmacKey(settings.hmacSecret().getBytes(StandardCharsets.UTF_8));
-        this.keys = loadKeys();
+        Path file = settings.jwksFile();
+        if (file == null) {
+            this.jwks = null;
+            this.keys = buildKeys(null);
+        } else {
+            if (FileStamp.of(file) == null) {
+                throw new AuthConfigException(file.toString(), 0, "", "the JWKS file does not exist");
+            }
+            this.jwks = new JwksReloader(file, rsa -> keys = buildKeys(rsa));
+            jwks.loadInitial();
+        }
     }
 
     public JwtSettings settings() {
@@ -184,42 +207,44 @@ public final class JwtVerifier {
     }
 
     /**
-     * Re-reads the JWKS file if it changed since it was last read; a broken file keeps the previous keys.
+     * Re-reads the JWKS file if it changed since it was last read; a broken or removed file keeps the keys in
+     * force and is reported in {@link #jwksStatus()}.
      *
      * @return whether new keys are in force
-     * @throws AuthConfigException when the file changed but cannot be used (the previous keys stay)
      */
-    public boolean reloadKeysIfChanged() throws AuthConfigException {
-        if (settings.jwksFile() == null) {
-            return false;
-        }
-        Keys current = keys;
-        FileStamp now = FileStamp.of(settings.jwksFile());
-        if (Objects.equals(now, current.jwksStamp())) {
-            return false;
-        }
-        try {
-            keys = loadKeys();
-            return true;
-        } catch (AuthConfigException e) {
-            // remember the broken version so it is reported once, not on every poll
-            keys = new Keys(current.consumer(), now, current.rsaKeys());
-            throw e;
+    public boolean reloadKeysIfChanged() {
+        return jwks != null && jwks.reloadIfChanged();
+    }
+
+    /** Polls the JWKS file every {@code interval} (zero: never) on the reloader's own thread. */
+    public void startReloading(java.time.Duration interval) {
+        if (jwks != null) {
+            jwks.start(interval);
         }
     }
 
-    private Keys loadKeys() throws AuthConfigException {
+    /** What the JWKS reloader knows, or {@code null} without a JWKS file. */
+    public ConfigFileReloader.Status<List<JsonWebKey>> jwksStatus() {
+        return jwks == null ? null : jwks.status();
+    }
+
+    /** Stops polling the JWKS file. */
+    @Override
+    public void close() {
+        if (jwks != null) {
+            jwks.close();
+        }
+    }
+
+    /** A consumer for the HS256 secret, if any, and {@code rsa} keys (null or empty: no RS256). */
+    private Keys buildKeys(List<JsonWebKey> rsa) {
         List<String> algorithms = new ArrayList<>();
         VerificationKeyResolver rsaResolver = null;
-        FileStamp stamp = null;
         int rsaKeys = 0;
         if (hmacKey != null) {
             algorithms.add(AlgorithmIdentifiers.HMAC_SHA256);
         }
-        Path jwksFile = settings.jwksFile();
-        if (jwksFile != null) {
-            stamp = FileStamp.of(jwksFile);
-            List<JsonWebKey> rsa = readJwks(jwksFile);
+        if (rsa != null && !rsa.isEmpty()) {
             rsaKeys = rsa.size();
             JwksVerificationKeyResolver resolver = new JwksVerificationKeyResolver(rsa);
             resolver.setDisambiguateWithVerifySignature(true);
@@ -254,7 +279,7 @@ public final class JwtVerifier {
         if (settings.issuer() != null) {
             builder.setExpectedIssuer(true, settings.issuer());
         }
-        return new Keys(builder.build(), stamp, rsaKeys);
+        return new Keys(builder.build(), rsaKeys);
     }
 
     private static List<JsonWebKey> readJwks(Path file) throws AuthConfigException {

@@ -21,7 +21,10 @@ public interface ClientChannel {
     /** Whether the socket accepts more data without exceeding the write buffer high-water mark. */
     boolean isWritable();
 
-    /** QoS 1/2 publishes the client accepts unacknowledged (its receive maximum). */
+    /**
+     * QoS 1/2 publishes sent to the client and not yet acknowledged, at most: its receive maximum, capped by the
+     * broker's {@code maxInflightOut}.
+     */
     int receiveMaximum();
 
     /** Disconnects with a reason code (MQTT 5 DISCONNECT when the client speaks 5.0). */

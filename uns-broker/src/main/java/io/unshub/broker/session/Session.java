@@ -49,7 +49,8 @@ public final class Session implements Subscriber {
             AtomicReferenceFieldUpdater.newUpdater(Session.class, MpscChunkedArrayQueue.class, "inbox");
 
     private final String clientId;
-    private final String owner;
+    /** Final except for a session recovered without a recorded owner, which its first user claims. */
+    private volatile String owner;
     private final SessionLimits limits;
     private final BrokerMetrics metrics;
     private final SessionEvents events;
@@ -59,7 +60,7 @@ public final class Session implements Subscriber {
     private final AtomicLong sequences = new AtomicLong();
     /** Whether the store holds a record of this session (written at connect, removed when it ends). */
     private volatile boolean stored;
-    /** Rebuilt from the store, whose records keep no owner: the first user to connect with its client id takes it. */
+    /** Rebuilt from an old store record that names no owner: the first user to connect with its client id takes it. */
     private volatile boolean ownerUnknown;
     /** Created on the first delivery: most of the memory of an idle session would otherwise be this queue. */
     private volatile MpscChunkedArrayQueue<Delivery> inbox;
@@ -225,10 +226,16 @@ public final class Session implements Subscriber {
      * its removal can never overtake it). Any thread.
      */
     public void deliverStored(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, long sequence) {
+        deliverStored(message, qos, retain, subscriptionIds, sequence, null);
+    }
+
+    /** As above, for a message that came through the shared subscription {@code group} (may be null). */
+    public void deliverStored(UnsMessage message, int qos, boolean retain, int[] subscriptionIds, long sequence,
+                              SharedGroup group) {
         if (ended) {
             return;
         }
-        Delivery delivery = new Delivery(message, qos, retain, subscriptionIds, null);
+        Delivery delivery = new Delivery(message, qos, retain, subscriptionIds, group);
         delivery.sequence = sequence;
         if (!inbox().offer(delivery)) {
             metrics.dropped(DropReason.QUEUE_FULL);
@@ -353,9 +360,17 @@ public final class Session implements Subscriber {
         sequences.set(next);
     }
 
-    void restoreOwnerUnknown() {
-        ownerUnknown = true;
+    void restoreStored(boolean ownerKnown) {
+        ownerUnknown = !ownerKnown;
         stored = true;
+    }
+
+    /** A session recovered without a recorded owner becomes {@code user}'s on its first resume. */
+    void claim(String user) {
+        if (ownerUnknown) {
+            owner = user;
+            ownerUnknown = false;
+        }
     }
 
     /** Re-arms a recovered delayed will; on the home loop. */
@@ -672,7 +687,8 @@ public final class Session implements Subscriber {
             return;
         }
         long now = System.currentTimeMillis();
-        StoreBatch batch = stored ? new StoreBatch().putSessionState(clientId, expirySeconds, now) : null;
+        StoreBatch batch = stored ? new StoreBatch().putSessionState(clientId, expirySeconds, now, owner, !ownerUnknown)
+                : null;
         if (will != null) {
             long delay = Math.min(will.delaySeconds(), expirySeconds);
             if (delay == 0) {
@@ -792,14 +808,35 @@ public final class Session implements Subscriber {
         }
         for (Delivery delivery : moved) {
             Subscription other = delivery.sharedGroup.pick(s -> s.owner().isOnline(), this);
-            if (other != null) {
-                other.owner().deliver(delivery.message, Math.min(other.qos(), delivery.message.qos()),
-                        delivery.retain, other.subscriptionId() == 0 ? null : new int[] {other.subscriptionId()},
-                        delivery.sharedGroup);
+            if (other != null && other.owner().isOnline()) {
+                handOver(delivery, other);
             } else {
-                queue(delivery); // nobody else: keep it for this member
+                queue(delivery); // nobody else connected: keep it for this member rather than move it between offline ones
             }
         }
+    }
+
+    /**
+     * Gives a shared-group message to another member. A stored message moves in the store in one commit (off
+     * this session, onto a persistent member's queue) and reaches that member once the move is durable, so a
+     * crash in between leaves it with exactly one of them.
+     */
+    private void handOver(Delivery delivery, Subscription other) {
+        int qos = Math.min(other.qos(), delivery.message.qos());
+        int[] ids = other.subscriptionId() == 0 ? null : new int[] {other.subscriptionId()};
+        if (delivery.sequence >= 0 && stored && qos > 0 && other.owner() instanceof Session member
+                && member.persistent()) {
+            long sequence = member.nextSequence();
+            StoreBatch move = new StoreBatch().removeQueued(clientId, delivery.sequence)
+                    .appendQueued(member.clientId(), sequence, delivery.message, qos, delivery.retain, ids);
+            delivery.sequence = -1;
+            // Delivered even if the commit fails: the member is connected and the message is already acknowledged.
+            store.commit(move).whenComplete((v, e) -> member.deliverStored(delivery.message, qos, delivery.retain,
+                    ids, sequence, delivery.sharedGroup));
+            return;
+        }
+        forget(delivery);
+        other.owner().deliver(delivery.message, qos, delivery.retain, ids, delivery.sharedGroup);
     }
 
     void setExpirySeconds(long seconds) {

@@ -88,6 +88,7 @@ public final class SessionRegistry implements Session.SessionEvents {
                 existing.detachForTakeover(previous);
             }
             if (resume) {
+                existing.claim(owner);
                 existing.prepareHandover();
                 existing.setExpirySeconds(expirySeconds);
                 recordResumed(existing, expirySeconds);
@@ -109,7 +110,8 @@ public final class SessionRegistry implements Session.SessionEvents {
         if (store.persistent() && expirySeconds > 0) {
             session.markStored(true);
             store.commit(new StoreBatch().removeSession(session.clientId())
-                    .putSession(new SessionRecord(session.clientId(), expirySeconds, SessionRecord.CONNECTED, List.of())));
+                    .putSession(new SessionRecord(session.clientId(), expirySeconds, SessionRecord.CONNECTED, List.of(),
+                            session.owner())));
         }
     }
 
@@ -127,11 +129,12 @@ public final class SessionRegistry implements Session.SessionEvents {
         }
         StoreBatch batch = new StoreBatch();
         if (session.stored()) {
-            batch.putSessionState(session.clientId(), expirySeconds, SessionRecord.CONNECTED);
+            batch.putSessionState(session.clientId(), expirySeconds, SessionRecord.CONNECTED, session.owner());
         } else {
             List<StoredSubscription> subscriptions = new ArrayList<>();
             session.subscriptions().values().forEach(s -> subscriptions.add(StoredSubscription.of(s)));
-            batch.putSession(new SessionRecord(session.clientId(), expirySeconds, SessionRecord.CONNECTED, subscriptions));
+            batch.putSession(new SessionRecord(session.clientId(), expirySeconds, SessionRecord.CONNECTED, subscriptions,
+                    session.owner()));
             session.markStored(true);
         }
         store.commit(batch.removeWill(session.clientId()));
@@ -139,7 +142,7 @@ public final class SessionRegistry implements Session.SessionEvents {
 
     /**
      * Rebuilds the sessions the store recovered, disconnected, each on one of the loops (spread round robin),
-     * with their subscriptions, queued messages, inbound QoS 2 state, expiry and pending wills. Call before
+     * with their owners, subscriptions, queued messages, inbound QoS 2 state, expiry and pending wills. Call before
      * any client can connect. In-flight QoS 2 messages keep their packet ids and are resent on reconnect.
      */
     public void restore(RecoveredState state, EventLoopGroup loops, long nowMillis) {
@@ -150,11 +153,11 @@ public final class SessionRegistry implements Session.SessionEvents {
         for (RecoveredState.RecoveredSession recovered : state.sessions()) {
             SessionRecord record = recovered.session();
             EventLoop loop = loops.next();
-            Session session = new Session(record.clientId(), null, loop, record.expirySeconds(), limits, metrics, this,
-                    store);
+            Session session = new Session(record.clientId(), record.owner(), loop, record.expirySeconds(), limits,
+                    metrics, this, store);
             PendingWill will = wills.remove(record.clientId());
             loop.submit(() -> {
-                session.restoreOwnerUnknown();
+                session.restoreStored(record.ownerKnown());
                 session.restoreSequence(recovered.nextSequence());
                 for (StoredSubscription stored : record.subscriptions()) {
                     Subscription subscription = stored.toSubscription(session);

@@ -48,9 +48,13 @@ class DurableRestartIT {
     Path dir;
 
     private Broker restart() {
+        return restart(BrokerFixture.baseConfig());
+    }
+
+    private Broker restart(io.unshub.broker.config.BrokerConfig config) {
         fixture.stop(); // closes the store, which holds the directory's lock
         try {
-            return fixture.start(BrokerFixture.baseConfig(), RocksBrokerStore.open(dir, Durability.groupCommit(0)));
+            return fixture.start(config, RocksBrokerStore.open(dir, Durability.groupCommit(0)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -137,6 +141,102 @@ class DurableRestartIT {
         var more = again.publishes(MqttGlobalPublishFilter.ALL);
         assertThat(again.connectWith().cleanStart(false).sessionExpiryInterval(300).send().isSessionPresent()).isTrue();
         nothingMore(more);
+    }
+
+    @Test
+    @DisplayName("acknowledged QoS 1/2 messages for a shared group whose members are all offline survive a restart, once")
+    void sharedGroupQueuesSurvive() throws Exception {
+        restart();
+        persistentSubscriberGoesOffline("dr-sh-a", "$share/g/dr/sh/t", 300);
+        persistentSubscriberGoesOffline("dr-sh-b", "$share/g/dr/sh/t", 300);
+        publish("dr/sh/t", MqttQos.AT_LEAST_ONCE, false, "1");
+        publish("dr/sh/t", MqttQos.EXACTLY_ONCE, false, "2");
+        publish("dr/sh/t", MqttQos.AT_LEAST_ONCE, false, "3");
+        publish("dr/sh/t", MqttQos.EXACTLY_ONCE, false, "4");
+        restart();
+        Session a = fixture.broker().sessions().get("dr-sh-a");
+        Session b = fixture.broker().sessions().get("dr-sh-b");
+        assertThat(a.queuedCount() + b.queuedCount()).isEqualTo(4);
+
+        java.util.List<String> received = new java.util.ArrayList<>();
+        for (String id : List.of("dr-sh-a", "dr-sh-b")) {
+            int expected = fixture.broker().sessions().get(id).queuedCount();
+            Mqtt5BlockingClient resumed = clients.v5(id);
+            var publishes = resumed.publishes(MqttGlobalPublishFilter.ALL);
+            assertThat(resumed.connectWith().cleanStart(false).sessionExpiryInterval(300).send().isSessionPresent())
+                    .isTrue();
+            Await.next(publishes, expected).forEach(p -> received.add(Await.text(p)));
+            nothingMore(publishes);
+        }
+        assertThat(received).containsExactlyInAnyOrder("1", "2", "3", "4");
+    }
+
+    @Test
+    @DisplayName("a stored shared-group message handed to another member when its member leaves moves in the store too")
+    void sharedGroupHandOverMovesTheStoredMessage() throws Exception {
+        restart();
+        byte[] connectA = concat(string("MQTT"), bytes(4, 0x00, 0, 60), string("dr-ho-a")); // 3.1.1, persistent
+        byte[] connectB = concat(string("MQTT"), bytes(4, 0x00, 0, 60), string("dr-ho-b"));
+        byte[] subscribe = concat(bytes(0, 1), string("$share/h/dr/ho/t"), bytes(1));
+        try (RawMqttClient a = clients.raw()) {
+            a.sendPacket(0x10, connectA);
+            a.expect(RawPackets.CONNACK, WAIT);
+            a.sendPacket(0x82, subscribe);
+            a.expect(RawPackets.SUBACK, WAIT);
+            publish("dr/ho/t", MqttQos.AT_LEAST_ONCE, false, "moved");
+            a.expect(RawPackets.PUBLISH, WAIT); // not acknowledged
+            try (RawMqttClient b = clients.raw()) {
+                b.sendPacket(0x10, connectB);
+                b.expect(RawPackets.CONNACK, WAIT);
+                b.sendPacket(0x82, subscribe);
+                b.expect(RawPackets.SUBACK, WAIT);
+                a.close(); // a leaves with the message unacknowledged: it goes to b
+                RawMqttClient.Packet handed = b.expect(RawPackets.PUBLISH, WAIT);
+                assertThat(new String(handed.body(), java.nio.charset.StandardCharsets.UTF_8)).endsWith("moved");
+                // b does not acknowledge either
+            }
+        }
+        await().atMost(WAIT).until(() -> fixture.broker().connection("dr-ho-a").isEmpty()
+                && fixture.broker().connection("dr-ho-b").isEmpty());
+
+        restart();
+        Session a = fixture.broker().sessions().get("dr-ho-a");
+        Session b = fixture.broker().sessions().get("dr-ho-b");
+        assertThat(a.queuedCount() + a.inflightCount()).as("left a's queue").isZero();
+        assertThat(b.queuedCount() + b.inflightCount()).as("on b's queue").isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("QoS 0 queued for an offline session (queue-qos0-while-offline) is kept in memory only, not across a restart")
+    void offlineQos0IsQueuedInMemoryOnly() throws Exception {
+        var config = BrokerFixture.baseConfig().withQueueQos0WhileOffline(true);
+        restart(config);
+        persistentSubscriberGoesOffline("dr-z-sub", "dr/z/t", 300);
+        publish("dr/z/t", MqttQos.AT_MOST_ONCE, false, "zero-before");
+        publish("dr/z/t", MqttQos.AT_LEAST_ONCE, false, "one");
+        Session before = fixture.broker().sessions().get("dr-z-sub");
+        await().atMost(WAIT).until(() -> before.queuedCount() == 2);
+
+        restart(config);
+        assertThat(fixture.broker().sessions().get("dr-z-sub").queuedCount()).as("only the QoS 1 message").isEqualTo(1);
+        Mqtt5BlockingClient resumed = clients.v5("dr-z-sub");
+        var publishes = resumed.publishes(MqttGlobalPublishFilter.ALL);
+        resumed.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+        assertThat(Await.text(Await.next(publishes))).isEqualTo("one");
+        nothingMore(publishes);
+        resumed.disconnect();
+        await().atMost(WAIT).until(() -> fixture.broker().connection("dr-z-sub").isEmpty());
+
+        // Without a restart in between, the queued QoS 0 message is delivered.
+        publish("dr/z/t", MqttQos.AT_MOST_ONCE, false, "zero-kept");
+        Session after = fixture.broker().sessions().get("dr-z-sub");
+        await().atMost(WAIT).until(() -> after.queuedCount() == 1);
+        Mqtt5BlockingClient again = clients.v5("dr-z-sub");
+        var more = again.publishes(MqttGlobalPublishFilter.ALL);
+        again.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+        Mqtt5Publish zero = Await.next(more);
+        assertThat(Await.text(zero)).isEqualTo("zero-kept");
+        assertThat(zero.getQos()).isEqualTo(MqttQos.AT_MOST_ONCE);
     }
 
     @Test

@@ -153,7 +153,7 @@ class RocksBrokerStoreTest {
                 .putSubscription("c1", new StoredSubscription("a/#", 0, true, false, 1, 5)) // replaces a/#
                 .putSubscription("c1", new StoredSubscription("x", 1, false, false, 0, 0))
                 .removeSubscription("c1", "$share/g/b/+")
-                .putSessionState("c1", 120, 1_700_000_000_000L) // a disconnect keeps the subscriptions
+                .putSessionState("c1", 120, 1_700_000_000_000L, null) // a disconnect keeps the subscriptions
                 .putSession(new SessionRecord("c2", 7200, SessionRecord.CONNECTED, List.of())));
 
         Map<String, RecoveredSession> sessions = byClient(reopen(store).recover(1_700_000_060_000L));
@@ -166,6 +166,27 @@ class RocksBrokerStoreTest {
                 new StoredSubscription("a/#", 0, true, false, 1, 5), new StoredSubscription("x", 1, false, false, 0, 0));
         assertThat(sessions.get("c2").session().subscriptions()).isEmpty(); // putSession replaces the whole set
         assertThat(sessions.get("c2").session().expirySeconds()).isEqualTo(7200);
+    }
+
+    @Test
+    void sessionsKeepTheirOwnerAcrossStateUpdatesAndTheRecoveryRewrite() throws IOException {
+        RocksBrokerStore store = open(Durability.syncEach());
+        commit(store, new StoreBatch()
+                .putSession(new SessionRecord("alice-plc", HOUR, SessionRecord.CONNECTED, List.of(), "alice"))
+                .putSession(new SessionRecord("anon", HOUR, SessionRecord.CONNECTED, List.of(), null))
+                .putSession(new SessionRecord("legacy", HOUR, SessionRecord.CONNECTED, List.of(), null, false))
+                .putSessionState("alice-plc", HOUR, 1_700_000_000_000L, "alice"));
+
+        // The first recovery rewrites the connected sessions' state; the second reads what it wrote.
+        RocksBrokerStore second = reopen(store);
+        second.recover(1_700_000_060_000L);
+        Map<String, RecoveredSession> sessions = byClient(reopen(second).recover(1_700_000_120_000L));
+
+        assertThat(sessions.get("alice-plc").session().owner()).isEqualTo("alice");
+        assertThat(sessions.get("alice-plc").session().ownerKnown()).isTrue();
+        assertThat(sessions.get("anon").session().owner()).isNull();
+        assertThat(sessions.get("anon").session().ownerKnown()).as("anonymous is an owner too").isTrue();
+        assertThat(sessions.get("legacy").session().ownerKnown()).as("a record without owner stays so").isFalse();
     }
 
     @Test

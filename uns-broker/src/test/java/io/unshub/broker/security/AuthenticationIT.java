@@ -293,6 +293,16 @@ class AuthenticationIT {
         refusedV5(v5("jwt-forged", "plc-line1", forged), Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
                 "token signature invalid");
         refusedV3(v3("jwt-forged3", "plc-line1", forged), Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD);
+
+        // With an audience configured, a well-signed token without "aud" (or for another audience) is refused.
+        String noAudience = JwtVerifierTest.hs256(JwtVerifierTest.claims("plc-line1", Duration.ofMinutes(5)), secret);
+        var otherClaims = JwtVerifierTest.claims("plc-line1", Duration.ofMinutes(5));
+        otherClaims.setAudience("historian");
+        String otherAudience = JwtVerifierTest.hs256(otherClaims, secret);
+        refusedV5(v5("jwt-no-aud", "plc-line1", noAudience), Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+                "token audience not accepted");
+        refusedV5(v5("jwt-other-aud", "plc-line1", otherAudience), Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+                "token audience not accepted");
     }
 
     // ------------------------------------------------------------------ reload

@@ -366,10 +366,16 @@ class JwtVerifierTest {
         Files.writeString(dir.resolve("next.json"), "{\"keys\": [ oops");
         Files.move(dir.resolve("next.json"), jwks, StandardCopyOption.REPLACE_EXISTING);
 
-        assertThatThrownBy(verifier::reloadKeysIfChanged).isInstanceOf(AuthConfigException.class)
-                .hasMessageContaining(jwks.toString());
-        assertThat(verifier.reloadKeysIfChanged()).as("the broken version is reported once").isFalse();
+        assertThat(verifier.reloadKeysIfChanged()).isFalse();
+        assertThat(verifier.jwksStatus().lastError()).contains(jwks.toString());
+        assertThat(verifier.jwksStatus().reloads()).isEqualTo(1);
+        assertThat(verifier.reloadKeysIfChanged()).as("the broken version is tried once").isFalse();
         assertThat(verify(verifier, fromOther)).isInstanceOf(JwtVerifier.Result.Valid.class);
+
+        writeJwks(dir.resolve("next.json"), rsa);
+        Files.move(dir.resolve("next.json"), jwks, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(verifier.reloadKeysIfChanged()).as("a repaired file is taken").isTrue();
+        assertThat(verifier.jwksStatus().lastError()).isNull();
     }
 
     @Test

@@ -17,7 +17,13 @@ import io.unshub.broker.config.TlsSettings;
 import io.unshub.broker.config.TlsSettings.CertificateIdentity;
 import io.unshub.broker.config.TlsSettings.ClientAuth;
 import io.unshub.broker.handler.SubscriptionPolicy;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import io.unshub.broker.security.AuthCounters;
 import io.unshub.broker.security.AuthResult;
+import io.unshub.broker.security.AuthSettings;
+import io.unshub.broker.security.CertificateIdentities;
+import io.unshub.broker.security.HubAuthenticator;
 import io.unshub.broker.security.Authenticator;
 import io.unshub.broker.security.Credentials;
 import io.unshub.broker.testing.BrokerFixture;
@@ -235,6 +241,35 @@ class TlsIT {
     }
 
     @Test
+    void aRevokedClientCertificateIsRefusedOverMutualTlsWhileAGoodOneLogsIn() throws Exception {
+        Issued revokedClient = TestCertificates.client(ca, "press-revoked"); // valid, trusted, but revoked by config
+        AuthSettings settings = AuthSettings.DEFAULT.withAnonymous(AuthSettings.Anonymous.NONE)
+                .withCertificateLogin(AuthSettings.CertificateLogin.ANY, CertificateIdentity.CN)
+                .withRevokedCertificates(java.util.Set.of(CertificateIdentities.sha256Fingerprint(
+                        revokedClient.certificate())));
+        try (HubAuthenticator authenticator = new HubAuthenticator(settings)) {
+            start(ClientAuth.REQUIRED, Duration.ZERO, authenticator);
+
+            Mqtt5BlockingClient revoked = tlsClient("press-revoked", broker.tlsPort(),
+                    new ServerCertificateRecorder(ca.certificate()),
+                    ssl -> ssl.keyManagerFactory(revokedClient.keyManagerFactory()));
+            assertThatThrownBy(revoked::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> {
+                assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+                assertThat(e.getMqttMessage().getReasonString()).hasValueSatisfying(
+                        reason -> assertThat(reason.toString()).contains("revoked"));
+            });
+            assertThat(authenticator.counters().refusedCount(AuthCounters.Refusal.CERTIFICATE_REVOKED)).isEqualTo(1);
+
+            Mqtt5BlockingClient good = tlsClient("press-17", broker.tlsPort(),
+                    new ServerCertificateRecorder(ca.certificate()),
+                    ssl -> ssl.keyManagerFactory(goodClient.keyManagerFactory()));
+            good.connect();
+            assertThat(broker.connection("press-17").orElseThrow().username()).as("the certificate's CN")
+                    .isEqualTo("press-17");
+        }
+    }
+
+    @Test
     void optionalClientCertificateLetsClientsWithoutOneIn() throws Exception {
         start(ClientAuth.OPTIONAL, Duration.ZERO);
 
@@ -387,11 +422,20 @@ class TlsIT {
         start(clientAuth, reloadInterval, List.of("TLSv1.3", "TLSv1.2"));
     }
 
+    private void start(ClientAuth clientAuth, Duration reloadInterval, Authenticator authenticator) {
+        start(clientAuth, reloadInterval, List.of("TLSv1.3", "TLSv1.2"), authenticator);
+    }
+
     private void start(ClientAuth clientAuth, Duration reloadInterval, List<String> protocols) {
+        start(clientAuth, reloadInterval, protocols, recordingAuthenticator);
+    }
+
+    private void start(ClientAuth clientAuth, Duration reloadInterval, List<String> protocols,
+                       Authenticator authenticator) {
         TlsSettings tls = new TlsSettings(0, 0, certificateFile, keyFile,
                 clientAuth == ClientAuth.NONE ? null : clientCaFile, clientAuth, CertificateIdentity.CN,
                 protocols, reloadInterval);
-        broker = new Broker(BrokerFixture.baseConfig().withTls(tls), new BrokerExtensions(recordingAuthenticator,
+        broker = new Broker(BrokerFixture.baseConfig().withTls(tls), new BrokerExtensions(authenticator,
                 SubscriptionPolicy.ALLOW_ALL, PublishGuard.ACCEPT_ALL, PublishTap.NONE));
         broker.start();
         assertThat(broker.tlsPort()).isPositive();

@@ -84,7 +84,8 @@ public final class BrokerConfigMapper {
                 mqtt.disconnectOverQuota(),
                 nonNegative("uns.mqtt.max-subscriptions-per-client", mqtt.maxSubscriptionsPerClient()),
                 nonNegative("uns.mqtt.max-topic-levels", mqtt.maxTopicLevels()),
-                nonNegative("uns.mqtt.max-topic-length", mqtt.maxTopicLength()));
+                nonNegative("uns.mqtt.max-topic-length", mqtt.maxTopicLength()),
+                nonNegative("uns.mqtt.max-inflight-out", mqtt.maxInflightOut()));
     }
 
     private static int nonNegative(String key, int value) {

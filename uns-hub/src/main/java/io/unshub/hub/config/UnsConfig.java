@@ -173,7 +173,10 @@ public interface UnsConfig {
         @WithDefault("10000")
         int maxQueuedMessages();
 
-        /** Queue QoS 0 messages for offline persistent sessions too. */
+        /**
+         * Queue QoS 0 messages for offline persistent sessions too. That queue is kept in memory only and
+         * is lost on a restart (QoS 0 promises at most once); default false.
+         */
         @WithDefault("false")
         boolean queueQos0WhileOffline();
 
@@ -285,6 +288,14 @@ public interface UnsConfig {
         /** Over a publish quota: disconnect the client (true) or refuse with 0x97 / drop (false). */
         @WithDefault("false")
         boolean disconnectOverQuota();
+
+        /**
+         * QoS 1/2 messages the hub sends to one client without its acknowledgement (0 = only the client's receive
+         * maximum); further messages wait in the session queue ({@code max-queued-messages}). An MQTT 5 client's
+         * smaller receive maximum wins. Default 1024.
+         */
+        @WithDefault("1024")
+        int maxInflightOut();
 
         /** Subscriptions one session may hold (0 = unlimited). */
         @WithDefault("10000")

@@ -56,6 +56,7 @@ public class BrokerLifecycle {
         this.broker = new Broker(BrokerConfigMapper.toBrokerConfig(config.mqtt()),
                 new BrokerExtensions(security.authenticator(), policy, guard, namespace.live()),
                 openStore(config));
+        security.acl().addressesFrom(broker::remoteAddressOf); // audit lines name the client's address
         namespace.attach(broker.bus(), topic -> broker.retained().get(topic) != null);
     }
 

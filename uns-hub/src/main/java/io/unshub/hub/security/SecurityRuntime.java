@@ -84,6 +84,11 @@ public class SecurityRuntime {
                 }
                 jwtSettings = jwtSettings.withIssuer(jwt.issuer().orElse(null)).withAudience(jwt.audience().orElse(null))
                         .withClaims(jwt.usernameClaim(), jwt.rolesClaim());
+                if (jwtSettings.audience() == null) {
+                    // Secure default, stated: the audience is only checked when configured, so say what that means.
+                    LOG.warn("uns.auth.jwt.audience is not set: tokens signed with the configured key are accepted"
+                            + " whatever their audience (aud); set it if that key also signs tokens for other services");
+                }
                 settings = settings.withJwt(jwtSettings);
             } catch (IllegalArgumentException e) {
                 throw new InvalidConfigException("uns.auth.jwt.hs256-secret", e.getMessage());

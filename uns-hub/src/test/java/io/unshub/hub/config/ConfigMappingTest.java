@@ -71,6 +71,13 @@ class ConfigMappingTest {
         assertThat(broker.limits().maxConnections()).isEqualTo(10_000);
         assertThat(broker.limits().publishesPerSecond()).isEqualTo(500);
         assertThat(broker.limits().disconnectOverQuota()).isTrue();
+        assertThat(broker.limits().maxInflightOut()).as("default").isEqualTo(1024);
+        assertThat(BrokerConfigMapper.toBrokerConfig(config(Map.of("uns.mqtt.max-inflight-out", "32")).mqtt())
+                .limits().maxInflightOut()).isEqualTo(32);
+        assertThatThrownBy(() -> BrokerConfigMapper.toBrokerConfig(config(Map.of(
+                "uns.mqtt.max-inflight-out", "-5")).mqtt()))
+                .isInstanceOfSatisfying(InvalidConfigException.class,
+                        e -> assertThat(e.key()).isEqualTo("uns.mqtt.max-inflight-out"));
         assertThatThrownBy(() -> BrokerConfigMapper.toBrokerConfig(config(Map.of(
                 "uns.mqtt.max-connections-per-address", "-1")).mqtt()))
                 .isInstanceOfSatisfying(InvalidConfigException.class,

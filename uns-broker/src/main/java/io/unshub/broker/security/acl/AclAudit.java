@@ -51,12 +51,19 @@ final class AclAudit {
         this.windowStart = new AtomicLong(clock.getAsLong());
     }
 
+    /** Records one denial of a client whose address is not known. */
+    void denied(AclAction action, Origin origin, String subject, Verdict verdict) {
+        denied(action, origin, subject, verdict, null);
+    }
+
     /**
      * Records one denial.
      *
      * @param subject the topic (publish) or the filter as requested (subscribe)
+     * @param address the network client's remote address ({@code host:port}), or {@code null} when it is unknown
+     *                (an in-process component; a will whose connection is gone)
      */
-    void denied(AclAction action, Origin origin, String subject, Verdict verdict) {
+    void denied(AclAction action, Origin origin, String subject, Verdict verdict, String address) {
         roll();
         if (inWindow.incrementAndGet() > maxLines) {
             suppressed.incrementAndGet();
@@ -70,7 +77,8 @@ final class AclAudit {
             line.append(": component '").append(printable(origin.id())).append('\'');
         } else {
             line.append(": client '").append(printable(origin.id())).append("' user ")
-                    .append(origin.username() == null ? "(anonymous)" : "'" + printable(origin.username()) + "'");
+                    .append(origin.username() == null ? "(anonymous)" : "'" + printable(origin.username()) + "'")
+                    .append(" from ").append(address == null ? "(address unknown)" : printable(address));
         }
         line.append(action == AclAction.PUBLISH ? " topic '" : " filter '").append(printable(subject))
                 .append("' by ").append(verdict.decidedBy());

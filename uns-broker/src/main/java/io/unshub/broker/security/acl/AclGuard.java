@@ -8,6 +8,7 @@ import io.unshub.core.message.UnsMessage;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * The ACL at the broker's two gates: as a {@link PublishGuard} it judges every message entering the bus
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class AclGuard implements PublishGuard, SubscriptionPolicy {
 
     private volatile AclRules rules;
+    /** Client id to remote address, for the audit log; set once the broker exists (it is created after the guard). */
+    private volatile Function<String, String> addresses = clientId -> null;
     private final AclAudit audit;
     private final LongAdder publishDenied = new LongAdder();
     private final LongAdder subscribeDenied = new LongAdder();
@@ -45,6 +48,25 @@ public final class AclGuard implements PublishGuard, SubscriptionPolicy {
         this.rules = Objects.requireNonNull(newRules, "rules");
     }
 
+    /**
+     * Where the audit log finds a network client's remote address ({@code host:port}, or {@code null} when it is
+     * not connected), e.g. from the broker's connections. Looked up only for a denial.
+     */
+    public void addressesFrom(Function<String, String> addressOfClient) {
+        this.addresses = Objects.requireNonNull(addressOfClient, "addressOfClient");
+    }
+
+    private String addressOf(Origin origin) {
+        if (origin.kind() == Origin.Kind.INTERNAL) {
+            return null;
+        }
+        try {
+            return addresses.apply(origin.id());
+        } catch (RuntimeException e) {
+            return null; // the audit line must not break the check
+        }
+    }
+
     /** The rules in force. */
     public AclRules rules() {
         return rules;
@@ -61,7 +83,7 @@ public final class AclGuard implements PublishGuard, SubscriptionPolicy {
             return null;
         }
         publishDenied.increment();
-        audit.denied(AclAction.PUBLISH, message.origin(), message.topic(), verdict);
+        audit.denied(AclAction.PUBLISH, message.origin(), message.topic(), verdict, addressOf(message.origin()));
         return verdict.rejection();
     }
 
@@ -76,7 +98,7 @@ public final class AclGuard implements PublishGuard, SubscriptionPolicy {
             return 0;
         }
         subscribeDenied.increment();
-        audit.denied(AclAction.SUBSCRIBE, subscriber, filter, verdict);
+        audit.denied(AclAction.SUBSCRIBE, subscriber, filter, verdict, addressOf(subscriber));
         return Verdict.NOT_AUTHORIZED;
     }
 

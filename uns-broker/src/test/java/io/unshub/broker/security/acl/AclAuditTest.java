@@ -21,16 +21,20 @@ class AclAuditTest {
     private final Verdict rule = Verdict.deny("acl.yaml:7");
 
     @Test
-    @DisplayName("a line names action, client id, user, topic or filter and the deciding rule")
+    @DisplayName("a line names action, client id, user, remote address, topic or filter and the deciding rule")
     void lineContent() {
-        audit.denied(AclAction.PUBLISH, Origin.client("plc-7", "alice", Set.of("mes")), "acme/x", rule);
-        audit.denied(AclAction.SUBSCRIBE, Origin.client("anon-1"), "acme/#", Verdict.deny("acl.yaml default"));
+        audit.denied(AclAction.PUBLISH, Origin.client("plc-7", "alice", Set.of("mes")), "acme/x", rule,
+                "10.0.0.7:51234");
+        audit.denied(AclAction.SUBSCRIBE, Origin.client("anon-1"), "acme/#", Verdict.deny("acl.yaml default"),
+                "[fe80::1]:40000");
         audit.denied(AclAction.PUBLISH, Origin.client("plc-7", "alice", Set.of()).asWill(), "status/plc-7", rule);
         audit.denied(AclAction.PUBLISH, Origin.internal("opcua-bridge"), "acme/d/p/_cmd/go", rule);
         assertThat(lines).containsExactly(
-                "ACL denied publish: client 'plc-7' user 'alice' topic 'acme/x' by acl.yaml:7",
-                "ACL denied subscribe: client 'anon-1' user (anonymous) filter 'acme/#' by acl.yaml default",
-                "ACL denied publish (will): client 'plc-7' user 'alice' topic 'status/plc-7' by acl.yaml:7",
+                "ACL denied publish: client 'plc-7' user 'alice' from 10.0.0.7:51234 topic 'acme/x' by acl.yaml:7",
+                "ACL denied subscribe: client 'anon-1' user (anonymous) from [fe80::1]:40000 filter 'acme/#'"
+                        + " by acl.yaml default",
+                "ACL denied publish (will): client 'plc-7' user 'alice' from (address unknown) topic 'status/plc-7'"
+                        + " by acl.yaml:7",
                 "ACL denied publish: component 'opcua-bridge' topic 'acme/d/p/_cmd/go' by acl.yaml:7");
     }
 

@@ -51,13 +51,15 @@ class AclGuardTest {
     @Test
     @DisplayName("allowed publishes pass (null); denied ones get 0x87 naming file:line only, counted and audited")
     void publish() {
+        guard.addressesFrom(clientId -> clientId.equals("mes-1") ? "10.1.2.3:40001" : null);
         assertThat(guard.check(message("acme/dallas/x", MES))).isNull();
         PublishOutcome.Rejected rejected = guard.check(message("acme/secret/x", MES));
         assertThat(rejected).isEqualTo(new PublishOutcome.Rejected(0x87, "not authorized (acl.yaml:3)", false, false));
         assertThat(rejected.reason()).doesNotContain("/etc/uns", "mes-svc");
         assertThat(guard.publishDenied()).isEqualTo(1);
         assertThat(guard.subscribeDenied()).isZero();
-        assertThat(audit).containsExactly("ACL denied publish: client 'mes-1' user 'mes-svc' topic 'acme/secret/x' by acl.yaml:3");
+        assertThat(audit).containsExactly(
+                "ACL denied publish: client 'mes-1' user 'mes-svc' from 10.1.2.3:40001 topic 'acme/secret/x' by acl.yaml:3");
     }
 
     @Test

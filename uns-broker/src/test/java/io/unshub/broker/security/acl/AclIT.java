@@ -22,6 +22,8 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCo
 import io.unshub.broker.Broker;
 import io.unshub.broker.BrokerExtensions;
 import io.unshub.broker.handler.MqttConnection;
+import io.unshub.broker.persistence.Durability;
+import io.unshub.broker.persistence.RocksBrokerStore;
 import io.unshub.broker.security.AuthResult;
 import io.unshub.broker.security.Authenticator;
 import io.unshub.broker.testing.BrokerFixture;
@@ -116,16 +118,19 @@ class AclIT {
     private AclReloader reloader;
     private Broker broker;
     private final List<AutoCloseable> cleanups = new ArrayList<>();
+    private final List<String> auditLines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         aclFile = dir.resolve("acl.yaml");
         writeAcl(ACL);
-        guard = new AclGuard();
+        guard = new AclGuard(AclRules.allowAll(), new AclAudit(System::nanoTime, 1_000, Duration.ofSeconds(10),
+                auditLines::add));
         reloader = new AclReloader(aclFile, guard);
         reloader.loadInitial();
         broker = new Broker(BrokerFixture.baseConfig(),
                 new BrokerExtensions(USERS, guard, PublishGuard.inOrder(guard), PublishTap.NONE));
+        guard.addressesFrom(broker::remoteAddressOf);
         broker.start();
     }
 
@@ -499,6 +504,57 @@ class AclIT {
         // The same user may take its own session over, as MQTT says.
         Mqtt5BlockingClient again = v5("shared-id", "alice", b -> b);
         assertThat(again.connectWith().cleanStart(false).send().isSessionPresent()).isTrue();
+    }
+
+    @Test
+    @DisplayName("the audit line of a denied publish or subscribe names the client's remote address")
+    void auditLinesNameTheRemoteAddress() throws Exception {
+        Mqtt5BlockingClient alice = connectedV5("audit-7", "alice");
+        String address = broker.remoteAddressOf("audit-7");
+        assertThat(address).startsWith("127.0.0.1:");
+        assertThat(publish(alice, "users/bob/notes", 1, "theirs").code()).isEqualTo(0x87);
+        assertThat(catchThrowableOfType(Mqtt5SubAckException.class,
+                () -> alice.subscribeWith().topicFilter("users/+/notes").send())).isNotNull();
+        assertThat(auditLines).anySatisfy(line -> assertThat(line).startsWith("ACL denied publish: client 'audit-7'")
+                .contains(" from " + address + " topic 'users/bob/notes'"));
+        assertThat(auditLines).anySatisfy(line -> assertThat(line).startsWith("ACL denied subscribe: client 'audit-7'")
+                .contains(" from " + address + " filter 'users/+/notes'"));
+    }
+
+    @Test
+    @DisplayName("a session's owner is kept in the broker store: after a restart another user still gets 0x87")
+    void theOwnerOfAStoredSessionSurvivesARestart() throws Exception {
+        Path store = dir.resolve("broker-store");
+        restartOnStore(store);
+        Mqtt5BlockingClient alice = v5("plant-gateway", "alice", b -> b);
+        alice.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+        alice.disconnect();
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.connection("plant-gateway").isEmpty());
+
+        restartOnStore(store);
+        assertThat(broker.sessions().get("plant-gateway").owner()).isEqualTo("alice");
+        for (boolean cleanStart : new boolean[] {false, true}) {
+            Mqtt5ConnAckException refused = catchThrowableOfType(Mqtt5ConnAckException.class,
+                    () -> v5("plant-gateway", "bob", b -> b).connectWith().cleanStart(cleanStart).send());
+            assertThat(refused).as("bob, clean start " + cleanStart).isNotNull();
+            assertThat(refused.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+        }
+        Mqtt5ConnAckException anonymous = catchThrowableOfType(Mqtt5ConnAckException.class,
+                () -> v5("plant-gateway", null, b -> b).connectWith().cleanStart(false).send());
+        assertThat(anonymous).as("an anonymous client").isNotNull();
+
+        Mqtt5BlockingClient again = v5("plant-gateway", "alice", b -> b);
+        assertThat(again.connectWith().cleanStart(false).sessionExpiryInterval(300).send().isSessionPresent()).isTrue();
+    }
+
+    /** Stops the broker and starts a new one with the same ACL and users on a RocksDB store in {@code store}. */
+    private void restartOnStore(Path store) throws IOException {
+        broker.stop();
+        broker = new Broker(BrokerFixture.baseConfig(),
+                new BrokerExtensions(USERS, guard, PublishGuard.inOrder(guard), PublishTap.NONE),
+                RocksBrokerStore.open(store, Durability.groupCommit(0)));
+        guard.addressesFrom(broker::remoteAddressOf);
+        broker.start();
     }
 
     // ------------------------------------------------------------------ hot reload
