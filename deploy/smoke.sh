@@ -206,8 +206,12 @@ for _ in $(seq 1 40); do
   sleep 0.5
 done
 has '"state":"connected"' || fail "the demo-plc OPC UA connection is not connected: $(cat "$WORK/body")"
-api "/api/v1/values?filter=acme/monterrey/assembly/line3/cell1/_edge/%23" >/dev/null && has '"unit":"m/min"' \
-  || fail "GET /api/v1/values shows no value of the demo OPC UA PLC"
+# The first values follow the session by a publishing interval.
+for _ in $(seq 1 20); do
+  api "/api/v1/values?filter=acme/monterrey/assembly/line3/cell1/_edge/%23" >/dev/null && has '"unit":"m/min"' && break
+  sleep 0.5
+done
+has '"unit":"m/min"' || fail "GET /api/v1/values shows no value of the demo OPC UA PLC: $(cat "$WORK/body")"
 api "/q/metrics" >/dev/null && has '^uns_mqtt_connections' || fail "GET /q/metrics has no broker metrics"
 api "/q/openapi" >/dev/null || fail "GET /q/openapi failed"
 done_step "MQTT round trip + REST"
