@@ -7,7 +7,8 @@
 # of deploy/config and the demo on:
 #   1. adds an MQTT user with the image's own `user add` command,
 #   2. starts the hub with a named volume on /data, waits for the HEALTHCHECK (/q/health/ready),
-#   3. round-trips a retained MQTT message as that user (mosquitto_pub/sub), checks REST endpoints,
+#   3. round-trips a retained MQTT message as that user (mosquitto_pub/sub), checks REST endpoints (and
+#      that the demo OPC UA PLC is read through the OPC UA bridge),
 #   4. stops it (SIGTERM: graceful), starts a NEW container on the same volume, and checks that the
 #      retained message survived through /data (and the history too, once the historian is built in),
 #   5. starts the hub service of deploy/compose.yaml with podman-compose (published ports, read-only root,
@@ -199,6 +200,18 @@ api "/api/v1/retained?filter=acme/dallas/%23" >/dev/null && has -F "$VALUE" || f
 api "/api/v1/values?filter=acme/monterrey/press/line1/cell1/_edge/spindle/speed" >/dev/null && has '"unit":"rpm"' \
   || fail "GET /api/v1/values shows no demo value"
 api "/api/v1/namespace" >/dev/null && has 'acme two-site enterprise' || fail "GET /api/v1/namespace is not the example model"
+# The demo PLC (a Milo server in the hub) read through the OPC UA bridge with deploy/config/opcua.yaml.
+for _ in $(seq 1 40); do
+  api "/api/v1/opcua/connections" >/dev/null && has '"state":"connected"' && break
+  sleep 0.5
+done
+has '"state":"connected"' || fail "the demo-plc OPC UA connection is not connected: $(cat "$WORK/body")"
+# The first values follow the session by a publishing interval.
+for _ in $(seq 1 20); do
+  api "/api/v1/values?filter=acme/monterrey/assembly/line3/cell1/_edge/%23" >/dev/null && has '"unit":"m/min"' && break
+  sleep 0.5
+done
+has '"unit":"m/min"' || fail "GET /api/v1/values shows no value of the demo OPC UA PLC: $(cat "$WORK/body")"
 api "/q/metrics" >/dev/null && has '^uns_mqtt_connections' || fail "GET /q/metrics has no broker metrics"
 api "/q/openapi" >/dev/null || fail "GET /q/openapi failed"
 done_step "MQTT round trip + REST"

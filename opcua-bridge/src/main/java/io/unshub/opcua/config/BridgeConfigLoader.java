@@ -33,7 +33,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Reads {@code opcua.yaml} into a {@link BridgeConfig}, refusing anything it does not understand with
- * {@code file:line: key: problem}. Secrets may be written as {@code ${ENV_VAR}}.
+ * {@code file:line: key: problem}. Secrets may be written as {@code ${ENV_VAR}}; what a reference means is
+ * the resolver's business (the environment by default; the hub also resolves its own keys, {@code ${uns.x}}).
  */
 public final class BridgeConfigLoader {
 

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 final class YamlNode {
 
-    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.-]*)}");
 
     private final String file;
     private final String path;
@@ -90,7 +90,7 @@ final class YamlNode {
         return items;
     }
 
-    /** The scalar text with {@code ${ENV_VAR}} references replaced. */
+    /** The scalar text with {@code ${ENV_VAR}} (or, where the resolver knows them, {@code ${config.key}}) references replaced. */
     String text() throws OpcUaConfigException {
         if (!(node instanceof ScalarNode scalar)) {
             throw error("must be a single value");
@@ -101,7 +101,8 @@ final class YamlNode {
         while (m.find()) {
             String value = env.apply(m.group(1));
             if (value == null) {
-                throw error("environment variable " + m.group(1) + " is not set");
+                throw error((m.group(1).indexOf('.') < 0 ? "environment variable " : "configuration property ")
+                        + m.group(1) + " is not set");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }

@@ -45,6 +45,12 @@ public final class ApplicationIdentity {
     }
 
     public static ApplicationIdentity loadOrCreate(Path pkiDir, String applicationUri) throws IOException {
+        return loadOrCreate(pkiDir, applicationUri, "UNS hub");
+    }
+
+    /** As {@link #loadOrCreate(Path, String)}, with the common name a new certificate gets (e.g. a demo server's). */
+    public static ApplicationIdentity loadOrCreate(Path pkiDir, String applicationUri, String commonName)
+            throws IOException {
         Path file = pkiDir.resolve("own").resolve("hub.p12");
         try {
             if (Files.isRegularFile(file)) {
@@ -68,7 +74,7 @@ public final class ApplicationIdentity {
             KeyPair keyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
             String host = hostName();
             X509Certificate cert = new SelfSignedCertificateBuilder(keyPair)
-                    .setCommonName("UNS hub")
+                    .setCommonName(commonName)
                     .setOrganization("UNS hub")
                     .setApplicationUri(applicationUri)
                     .addDnsName(host)

@@ -54,6 +54,18 @@ class BridgeConfigLoaderTest {
         assertThat(c.stateTopic()).isEqualTo("acme/plant1/press/line1/_meta/opcua/plc1/state");
     }
 
+    @Test
+    void dottedReferencesAreResolvedByTheResolverToo() throws Exception {
+        // The hub resolves ${uns.some-key} from its own configuration, e.g. the demo PLC's port.
+        BridgeConfigLoader hubLike = new BridgeConfigLoader(Map.of("uns.demo-port", "4841")::get);
+        ConnectionConfig c = hubLike.parse("opcua.yaml", GOOD.replace("10.0.0.5:4840", "127.0.0.1:${uns.demo-port}/plc"))
+                .connections().get(0);
+        assertThat(c.endpoint()).isEqualTo("opc.tcp://127.0.0.1:4841/plc");
+        assertThatThrownBy(() -> hubLike.parse("opcua.yaml", GOOD.replace("10.0.0.5:4840", "h:${uns.nope}")))
+                .isInstanceOf(OpcUaConfigException.class)
+                .hasMessage("opcua.yaml:4: opcua.connections[0].endpoint: configuration property uns.nope is not set");
+    }
+
     private void assertRefused(String yaml, String message) {
         assertThatThrownBy(() -> loader.parse("opcua.yaml", yaml)).isInstanceOf(OpcUaConfigException.class)
                 .hasMessage(message);

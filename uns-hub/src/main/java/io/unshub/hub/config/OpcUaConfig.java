@@ -33,4 +33,11 @@ public interface OpcUaConfig {
     /** How long shutdown waits for each session to close; default 2s. */
     @WithDefault("2s")
     Duration stopTimeout();
+
+    /**
+     * TCP port of the demo profile's simulated PLC ({@code opc.tcp://127.0.0.1:<port>/uns-demo-plc}, only with
+     * {@code uns.demo=true}); default 4840. {@code opcua.yaml} can refer to it as {@code ${uns.opcua.demo-plc-port}}.
+     */
+    @WithDefault("4840")
+    int demoPlcPort();
 }

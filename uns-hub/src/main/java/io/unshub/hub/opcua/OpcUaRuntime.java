@@ -14,6 +14,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -58,10 +59,20 @@ public class OpcUaRuntime {
             return BridgeConfig.EMPTY;
         }
         try {
-            return new BridgeConfigLoader().load(file);
+            return new BridgeConfigLoader(OpcUaRuntime::resolve).load(file);
         } catch (OpcUaConfigException e) {
             throw new InvalidConfigException(FILE_KEY, e.getMessage());
         }
+    }
+
+    /**
+     * {@code ${NAME}} in opcua.yaml: the environment variable as it is (passwords must not be touched by config
+     * expression expansion), else the hub's configuration, so {@code ${uns.opcua.demo-plc-port}} follows the
+     * key wherever it is set (or its default).
+     */
+    static String resolve(String name) {
+        String env = System.getenv(name);
+        return env != null ? env : ConfigProvider.getConfig().getOptionalValue(name, String.class).orElse(null);
     }
 
     void onStart(@Observes @Priority(40) StartupEvent event) {

@@ -40,6 +40,10 @@ class OpcUaRuntimeConfigTest {
             public Duration stopTimeout() {
                 return Duration.ofSeconds(1);
             }
+
+            public int demoPlcPort() {
+                return 4840;
+            }
         };
     }
 

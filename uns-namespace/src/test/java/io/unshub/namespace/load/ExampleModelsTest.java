@@ -146,6 +146,12 @@ class ExampleModelsTest {
                     + "\"timestamp_ms\":1732000000000}", Rule.PAYLOAD_SCHEMA);
             assertAccepted(ns, "acme/dallas/press/line1/cell1/_cmd/spindle/setpoint",
                     "{\"value\":1200,\"requested_by\":\"mes\"}", "_cmd");
+            // The OPC UA bridge's answer on <command>/result, and a command that forgot its value.
+            assertAccepted(ns, "acme/dallas/press/line1/cell1/_cmd/spindle/setpoint/result",
+                    "{\"request_id\":\"r1\",\"read_back\":\"match\",\"status\":\"0x00000000\",\"status_name\":\"Good\","
+                            + "\"quality\":\"good\",\"timestamp_ms\":1732000000000}", "_cmd");
+            assertRejected(ns, "acme/dallas/press/line1/cell1/_cmd/spindle/setpoint", "{\"requested_by\":\"mes\"}",
+                    Rule.PAYLOAD_SCHEMA);
             assertRejected(ns, "acme/dallas/press/_meta/line1", "[1,2]", Rule.PAYLOAD_SCHEMA);
         }
 
