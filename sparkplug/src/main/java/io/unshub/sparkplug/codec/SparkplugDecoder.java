@@ -223,8 +223,10 @@ public final class SparkplugDecoder {
         for (SparkplugB.Payload.Template.Parameter parameter : proto.getParametersList()) {
             parameters.add(parameter(parameter));
         }
-        return new Template(proto.hasVersion() ? proto.getVersion() : null, members, parameters,
-                proto.hasTemplateRef() ? proto.getTemplateRef() : null, proto.getIsDefinition());
+        // Tahu writes an empty template_ref on definitions, where the specification omits it: both mean "none".
+        String templateRef = proto.hasTemplateRef() && !proto.getTemplateRef().isEmpty() ? proto.getTemplateRef() : null;
+        return new Template(proto.hasVersion() ? proto.getVersion() : null, members, parameters, templateRef,
+                proto.getIsDefinition());
     }
 
     private static Template.Parameter parameter(SparkplugB.Payload.Template.Parameter proto) throws MalformedException {
