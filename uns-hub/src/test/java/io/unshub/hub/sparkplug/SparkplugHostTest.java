@@ -187,6 +187,22 @@ class SparkplugHostTest {
     }
 
     @Test
+    @DisplayName("Digest §5.2: clients cannot forge certificates under $sparkplug/ (0x87, nothing retained)")
+    void clientsCannotWriteCertificates() {
+        Mqtt5BlockingClient forger = Mqtt5Client.builder().identifier("cert-forger").serverHost("127.0.0.1")
+                .serverPort(broker.tcpPort()).buildBlocking();
+        forger.connect();
+        open.add(forger::disconnect);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> forger.publishWith()
+                        .topic("$sparkplug/certificates/spBv1.0/GZ/NBIRTH/E1")
+                        .payload(new byte[] {1, 2, 3}).retain(true).qos(MqttQos.AT_LEAST_ONCE).send())
+                .isInstanceOfSatisfying(com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException.class,
+                        e -> assertThat(e.getMqttMessage().getReasonCode())
+                                .isEqualTo(com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode.NOT_AUTHORIZED));
+        assertThat(broker.retained().get("$sparkplug/certificates/spBv1.0/GZ/NBIRTH/E1")).isNull();
+    }
+
+    @Test
     @DisplayName("tck-id-operational-behavior-host-reordering-start, -rebirth: a seq gap not filled within the reorder timeout gets Node Control/Rebirth")
     void seqGapRequestsRebirth() throws Exception {
         TahuEdge e = edge("edge-gc", "GC", "E1", 0);
