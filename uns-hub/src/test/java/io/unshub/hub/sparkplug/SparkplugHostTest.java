@@ -349,6 +349,31 @@ class SparkplugHostTest {
     }
 
     @Test
+    @DisplayName("Templates in DBIRTH (definition kept out, instance projected) and a compressed DDATA (digest P11, P19)")
+    void templatesAndCompressedPayloads() throws Exception {
+        TahuEdge e = edge("edge-gj", "GJ", "E1", 0);
+        e.nbirth();
+        org.eclipse.tahu.message.model.Template definition = new org.eclipse.tahu.message.model.Template.TemplateBuilder()
+                .definition(true).addMetric(TahuEdge.metric("rpm", MetricDataType.Int32, 0)).createTemplate();
+        org.eclipse.tahu.message.model.Template instance = new org.eclipse.tahu.message.model.Template.TemplateBuilder()
+                .definition(false).templateRef("MotorType").addMetric(TahuEdge.metric("rpm", MetricDataType.Int32, 1500))
+                .createTemplate();
+        e.next("DBIRTH", "D1", TahuEdge.metric("MotorType", MetricDataType.Template, definition),
+                TahuEdge.metric("Motor1", MetricDataType.Template, instance),
+                TahuEdge.aliased("Temp", 1, MetricDataType.Double, 20.0));
+
+        JsonNode motor = awaitRetained("GJ/E1/_edge/D1/Motor1", j -> j.has("value"));
+        assertThat(motor.get("datatype").asText()).isEqualTo("Template");
+        assertThat(motor.get("value").get("template_ref").asText()).isEqualTo("MotorType");
+        assertThat(motor.get("value").get("members").get("rpm").asInt()).isEqualTo(1500);
+        assertThat(retained("GJ/E1/_edge/D1/MotorType")).as("definitions are types, not values").isNull();
+
+        e.nextCompressed("DDATA", "D1", TahuEdge.byAlias(1, MetricDataType.Double, 42.5));
+        awaitRetained("GJ/E1/_edge/D1/Temp", j -> j.get("value").asDouble() == 42.5);
+        given().get("/api/v1/sparkplug/nodes/GJ/E1").then().body("decodeErrors", equalTo(0)).body("seqGaps", equalTo(0));
+    }
+
+    @Test
     @DisplayName("Data from a node whose birth the host never saw gets a rebirth request")
     void dataBeforeBirthRequestsRebirth() throws Exception {
         TahuEdge e = edge("edge-gh", "GH", "E1", 0);

@@ -119,6 +119,14 @@ final class TahuEdge implements AutoCloseable {
         client.publish(topic(verb, device), encoder.getBytes(b.createPayload(), stripDatatypes), 0, false);
     }
 
+    /** The next message in sequence, DEFLATE-compressed the way Tahu peers do ({@code SPBV1.0_COMPRESSED}). */
+    void nextCompressed(String verb, String device, Metric... metrics) throws Exception {
+        SparkplugBPayloadBuilder b = new SparkplugBPayloadBuilder().setTimestamp(new Date()).setSeq(seq++);
+        List.of(metrics).forEach(b::addMetric);
+        SparkplugBPayload compressed = org.eclipse.tahu.util.PayloadUtil.compress(b.createPayload(), true);
+        client.publish(topic(verb, device), encoder.getBytes(compressed, false), 0, false);
+    }
+
     /** Closes the socket without DISCONNECT: the broker publishes the Will (NDEATH). */
     void kill() throws Exception {
         client.disconnectForcibly(0, 1000, false);
