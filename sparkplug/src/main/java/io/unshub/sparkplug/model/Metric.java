@@ -1,5 +1,7 @@
 package io.unshub.sparkplug.model;
 
+import java.util.Objects;
+
 /**
  * One metric of a payload.
  *
@@ -75,16 +77,16 @@ public record Metric(String name, Long alias, Long timestamp, DataType datatype,
     @Override
     public boolean equals(Object o) {
         return o instanceof Metric other
-                && java.util.Objects.equals(name, other.name) && java.util.Objects.equals(alias, other.alias)
-                && java.util.Objects.equals(timestamp, other.timestamp) && datatype == other.datatype
+                && Objects.equals(name, other.name) && Objects.equals(alias, other.alias)
+                && Objects.equals(timestamp, other.timestamp) && datatype == other.datatype
                 && Values.same(value, other.value) && isHistorical == other.isHistorical
                 && isTransient == other.isTransient && isNull == other.isNull
-                && properties.equals(other.properties) && java.util.Objects.equals(metadata, other.metadata);
+                && properties.equals(other.properties) && Objects.equals(metadata, other.metadata);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(name, alias, timestamp, datatype, isHistorical, isTransient, isNull, properties,
+        return Objects.hash(name, alias, timestamp, datatype, isHistorical, isTransient, isNull, properties,
                 metadata) * 31 + Values.hash(value);
     }
 

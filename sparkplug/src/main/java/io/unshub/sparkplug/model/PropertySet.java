@@ -1,5 +1,6 @@
 package io.unshub.sparkplug.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -47,8 +48,8 @@ public record PropertySet(List<String> keys, List<PropertyValue> values) {
     public PropertySet with(String key, PropertyValue value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        java.util.ArrayList<String> newKeys = new java.util.ArrayList<>(keys);
-        java.util.ArrayList<PropertyValue> newValues = new java.util.ArrayList<>(values);
+        ArrayList<String> newKeys = new ArrayList<>(keys);
+        ArrayList<PropertyValue> newValues = new ArrayList<>(values);
         int index = newKeys.indexOf(key);
         if (index < 0) {
             newKeys.add(key);
