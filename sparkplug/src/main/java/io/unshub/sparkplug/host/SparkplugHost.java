@@ -133,6 +133,19 @@ public final class SparkplugHost implements AutoCloseable {
                 config.primary() ? "primary" : "passive", state.topic());
     }
 
+    /**
+     * Digest §4.4: values the projection left in the retained store before a restart start STALE. Call once at
+     * start with the broker's retained messages; returns how many were marked.
+     */
+    public int markRestoredValuesStale(Iterable<UnsMessage> retained) {
+        int marked = io.unshub.sparkplug.mapping.RestoredValues.markStale(retained, projector, clock.millis());
+        if (marked > 0) {
+            LOG.info("{} Sparkplug values restored from the broker store marked stale until their nodes are born again",
+                    marked);
+        }
+        return marked;
+    }
+
     /** tck-id-operational-behavior-host-application-termination: the STATE death first, then the queues stop. */
     public synchronized void stop() {
         if (!running) {

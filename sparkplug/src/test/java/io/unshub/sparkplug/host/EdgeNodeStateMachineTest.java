@@ -185,4 +185,26 @@ class EdgeNodeStateMachineTest {
         assertThat(death.get("online").asBoolean()).isFalse();
         assertThat(death.get("timestamp").asLong()).isGreaterThanOrEqualTo(future + 1);
     }
+
+    @Test
+    @DisplayName("Digest §4.4: values the projection left in the retained store before a restart start stale")
+    void restoredValuesStartStale() throws IOException {
+        SparkplugHost host = new SparkplugHost(config(0, 5000, true), bus, () -> SparkplugMapping.DEFAULT, Clock.systemUTC());
+        hosts.add(host);
+        byte[] good = "{\"value\":1,\"timestamp_ms\":100,\"quality\":\"good\",\"datatype\":\"Int32\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        List<UnsMessage> restored = List.of(
+                UnsMessage.of("G/E/_edge/N", good, 1, true, null, io.unshub.sparkplug.mapping.UnsProjector.ORIGIN),
+                UnsMessage.of("G/E/_meta/N", "{\"datatype\":\"Int32\"}".getBytes(StandardCharsets.UTF_8), 1, true, null,
+                        io.unshub.sparkplug.mapping.UnsProjector.ORIGIN),
+                UnsMessage.of("other/_edge/x", good, 1, true, null, io.unshub.core.message.Origin.client("plc")));
+        assertThat(host.markRestoredValuesStale(restored)).isEqualTo(1);
+        JsonNode stale = value("G/E/_edge/N");
+        assertThat(stale.get("quality").asText()).isEqualTo("stale");
+        assertThat(stale.get("value").asInt()).isEqualTo(1);
+        assertThat(stale.get("value_timestamp_ms").asLong()).isEqualTo(100);
+        assertThat(stale.get("timestamp_ms").asLong()).isGreaterThan(100);
+        assertThat(bus.on("other/_edge/x")).isEmpty();
+        assertThat(bus.on("G/E/_meta/N")).isEmpty();
+    }
 }

@@ -2,6 +2,7 @@ package io.unshub.hub.sparkplug;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.unshub.broker.Broker;
 import io.unshub.core.bus.UnsBus;
 import io.unshub.hub.config.InvalidConfigException;
 import io.unshub.hub.config.SparkplugConfig;
@@ -29,8 +30,10 @@ public class SparkplugRuntime {
     private static final Logger LOG = Logger.getLogger(SparkplugRuntime.class);
 
     private final SparkplugHost host;
+    private final Broker broker;
 
-    SparkplugRuntime(UnsConfig uns, SparkplugConfig config, UnsBus bus, NamespaceRuntime namespace) {
+    SparkplugRuntime(UnsConfig uns, SparkplugConfig config, UnsBus bus, NamespaceRuntime namespace, Broker broker) {
+        this.broker = broker;
         if (!config.enabled()) {
             host = null;
             return;
@@ -62,6 +65,8 @@ public class SparkplugRuntime {
 
     void onStart(@Observes @Priority(30) StartupEvent event) {
         if (host != null) {
+            // Before the host subscribes: only values of the previous run are marked, never this run's.
+            host.markRestoredValuesStale(broker.retained().matching("#"));
             host.start();
         } else {
             LOG.info("Sparkplug host off (uns.sparkplug.enabled=false)");
