@@ -125,8 +125,14 @@ public final class SparkplugHost implements AutoCloseable {
             StringBuilder filter = new StringBuilder();
             for (int depth = 1; depth <= MAX_COMMAND_DEPTH; depth++) {
                 filter.append("+/");
+                int classLevel = depth;
+                // A topic with the class name twice matches two of these filters; only the first class segment counts.
                 subscriptions.add(bus.subscribe(new SubscriberSpec("sparkplug-commands", filter + commandClass + "/#",
-                        1024, OverflowPolicy.DROP_NEWEST, commandThread), this::onCommand));
+                        1024, OverflowPolicy.DROP_NEWEST, commandThread), message -> {
+                            if (firstLevelOf(message.topic(), commandClass) == classLevel) {
+                                onCommand(message);
+                            }
+                        }));
             }
         }
         LOG.info("Sparkplug host '{}' started ({}; STATE on {})", config.hostId(),
@@ -226,6 +232,24 @@ public final class SparkplugHost implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ commands
+
+    /** The 0-based level at which {@code name} first occurs in {@code topic}, or -1. */
+    static int firstLevelOf(String topic, String name) {
+        int level = 0;
+        int start = 0;
+        while (true) {
+            int slash = topic.indexOf('/', start);
+            int end = slash < 0 ? topic.length() : slash;
+            if (end - start == name.length() && topic.startsWith(name, start)) {
+                return level;
+            }
+            if (slash < 0) {
+                return -1;
+            }
+            start = slash + 1;
+            level++;
+        }
+    }
 
     private void onCommand(UnsMessage message) {
         if (message.origin().equals(UnsProjector.ORIGIN)) {

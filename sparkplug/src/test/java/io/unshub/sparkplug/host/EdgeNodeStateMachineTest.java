@@ -207,4 +207,12 @@ class EdgeNodeStateMachineTest {
         assertThat(bus.on("other/_edge/x")).isEmpty();
         assertThat(bus.on("G/E/_meta/N")).isEmpty();
     }
+
+    @Test
+    void theCommandClassCountsAtItsFirstLevelOnly() {
+        assertThat(SparkplugHost.firstLevelOf("g/n/_cmd/d/m", "_cmd")).isEqualTo(2);
+        assertThat(SparkplugHost.firstLevelOf("g/n/_cmd/x/_cmd/m", "_cmd")).isEqualTo(2);
+        assertThat(SparkplugHost.firstLevelOf("g/n/_cmdx/m", "_cmd")).isEqualTo(-1);
+        assertThat(SparkplugHost.firstLevelOf("_cmd", "_cmd")).isZero();
+    }
 }
