@@ -16,7 +16,8 @@ public interface DatatypeLookup {
     /**
      * @param name  the metric name, {@code null} when the metric is addressed by alias only
      * @param alias the alias, {@code null} when absent
-     * @return the birth's datatype, or {@code null} when unknown (the value then stays untyped)
+     * @return the birth's datatype, or {@code null} when unknown (the value then stays untyped; it also stays
+     *         untyped, with a {@code null} datatype, when the value's wire field cannot carry the returned type)
      */
     DataType datatypeOf(String name, Long alias);
 }

@@ -114,7 +114,12 @@ public final class SparkplugDecoder {
             try {
                 value = metricValue(proto, type);
             } catch (MalformedException e) {
-                throw new MalformedException(where(name, alias, index) + ": " + e.getMessage());
+                if (proto.hasDatatype()) {
+                    throw new MalformedException(where(name, alias, index) + ": " + e.getMessage());
+                }
+                // The message itself is consistent; it only disagrees with the birth the lookup knows. Keep the raw
+                // value so the host can report that metric (and the others in the message still count).
+                value = metricValue(proto, null);
             }
         }
         return new Metric(name, alias,

@@ -107,6 +107,21 @@ class DecoderQuirksTest {
     }
 
     @Test
+    void aDataValueThatDoesNotFitTheBirthsDatatypeStaysUntyped() {
+        byte[] data = Payload.newBuilder().setSeq(1)
+                .addMetrics(Payload.Metric.newBuilder().setAlias(1).setStringValue("oops"))
+                .addMetrics(Payload.Metric.newBuilder().setAlias(2).setDoubleValue(2.5)).build().toByteArray();
+
+        DecodeResult result = decoder.decode(data, (name, alias) -> alias == 1 ? DataType.INT32 : DataType.DOUBLE);
+
+        java.util.List<Metric> metrics = ((DecodeResult.Decoded) result).payload().metrics();
+        assertThat(metrics.get(0).datatype()).isNull();
+        assertThat(metrics.get(0).value()).isEqualTo(new UntypedValue(UntypedValue.Field.STRING, "oops"));
+        assertThat(metrics.get(1).datatype()).isEqualTo(DataType.DOUBLE);
+        assertThat(metrics.get(1).value()).isEqualTo(2.5);
+    }
+
+    @Test
     void compressedPayloadsAreUnwrappedDeflateByDefaultOrGzip() throws IOException {
         byte[] inner = Payload.newBuilder().setTimestamp(5).setSeq(9)
                 .addMetrics(metric(DataType.BOOLEAN).setName("b").setBooleanValue(true)).build().toByteArray();
