@@ -347,7 +347,16 @@ final class EdgeNode {
             }
             Object value = m.value();
             if (value instanceof UntypedValue untyped && state.datatype != null) {
-                value = ValueInterpreter.interpret(state.datatype, untyped);
+                try {
+                    value = ValueInterpreter.interpret(state.datatype, untyped);
+                } catch (IllegalArgumentException e) {
+                    // The wire field cannot carry the born datatype: this metric is malformed, the others still count.
+                    decodeErrors++;
+                    host.counters.malformed.increment();
+                    host.log.warn("Sparkplug metric '{}' of {} does not fit its birth datatype {}: {}", state.name, key,
+                            state.datatype.sparkplugName(), e.getMessage());
+                    continue;
+                }
             }
             state.value = value;
             state.isNull = m.isNull();

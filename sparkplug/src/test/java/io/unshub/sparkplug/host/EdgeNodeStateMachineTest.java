@@ -215,4 +215,18 @@ class EdgeNodeStateMachineTest {
         assertThat(SparkplugHost.firstLevelOf("g/n/_cmdx/m", "_cmd")).isEqualTo(-1);
         assertThat(SparkplugHost.firstLevelOf("_cmd", "_cmd")).isZero();
     }
+
+    @Test
+    @DisplayName("A DATA value whose wire field cannot carry the birth's datatype is counted as malformed; the other metrics apply")
+    void aMistypedMetricDoesNotSpoilTheMessage() {
+        SparkplugHost host = host(config(0, 5000, true));
+        bus.fromClient("e1", "spBv1.0/G/NBIRTH/E", birth(0, 1, Metric.of("A", DataType.INT32, 1), Metric.of("B", DataType.INT32, 1)));
+        io.unshub.sparkplug.model.UntypedValue text = new io.unshub.sparkplug.model.UntypedValue(
+                io.unshub.sparkplug.model.UntypedValue.Field.STRING, "oops");
+        bus.fromClient("e1", "spBv1.0/G/NDATA/E", data(1, new Metric("A", null, null, null, text, false, false, false,
+                io.unshub.sparkplug.model.PropertySet.EMPTY, null), Metric.of("B", DataType.INT32, 2)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> value("G/E/_edge/B") != null && value("G/E/_edge/B").get("value").asInt() == 2);
+        assertThat(host.node("G", "E").orElseThrow().decodeErrors()).isEqualTo(1);
+        assertThat(value("G/E/_edge/A").get("value").asInt()).isEqualTo(1);
+    }
 }
