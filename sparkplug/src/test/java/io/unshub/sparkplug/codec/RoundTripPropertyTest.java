@@ -20,7 +20,7 @@ import org.eclipse.tahu.message.model.MetricDataType;
 import org.eclipse.tahu.message.model.SparkplugBPayload;
 
 /** Property-based round trips: our encoder and decoder are inverse, and agree with Tahu on every scalar and array. */
-class RoundTripProperties {
+class RoundTripPropertyTest {
 
     private final SparkplugDecoder decoder = new SparkplugDecoder();
     private final SparkplugEncoder encoder = new SparkplugEncoder();
