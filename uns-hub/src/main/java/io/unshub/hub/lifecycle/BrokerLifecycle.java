@@ -16,6 +16,7 @@ import io.unshub.hub.config.UnsConfig;
 import io.unshub.hub.namespace.NamespaceRuntime;
 import io.unshub.hub.security.SecurityRuntime;
 import io.unshub.core.bus.PublishGuard;
+import io.unshub.sparkplug.aware.CertificateGuard;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -52,7 +53,7 @@ public class BrokerLifecycle {
         SubscriptionPolicy policy = SubscriptionPolicy.inOrder(refusedFilters, security.acl(),
                 (subscriber, filter) -> namespace.checkSubscription(filter));
         // The ACL first: a client without rights learns 0x87, not what the namespace thinks of the topic.
-        PublishGuard guard = PublishGuard.inOrder(security.acl(), namespace.guard());
+        PublishGuard guard = PublishGuard.inOrder(security.acl(), new CertificateGuard(), namespace.guard());
         this.broker = new Broker(BrokerConfigMapper.toBrokerConfig(config.mqtt()),
                 new BrokerExtensions(security.authenticator(), policy, guard, namespace.live()),
                 openStore(config));

@@ -11,6 +11,7 @@ import io.unshub.namespace.model.NamespaceModel.SegmentRules;
 import io.unshub.namespace.model.NamespaceModel.TagPath;
 import io.unshub.namespace.model.NamespaceModel.TreeNode;
 import io.unshub.namespace.model.NamespaceModel.ViolationPolicy;
+import io.unshub.namespace.sparkplug.SparkplugMapping;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -147,7 +148,7 @@ public final class ModelLoader {
             }
             YamlView specView = required(doc, top, "spec");
             Map<String, YamlView> spec = specView.entries(Set.of("root", "segment", "levels", "tree", "classes",
-                    "tagPath", "payloads", "reserved", "onViolation"));
+                    "tagPath", "payloads", "reserved", "onViolation", "sparkplug"));
 
             String rootPrefix = spec.containsKey("root") && !spec.get("root").isNull() ? root(spec.get("root")) : "";
             SegmentRules segment = segment(spec.get("segment"));
@@ -161,8 +162,11 @@ public final class ModelLoader {
             List<String> reserved = reserved(spec.get("reserved"));
             ViolationPolicy policy = spec.containsKey("onViolation") ? policy(spec.get("onViolation"))
                     : ViolationPolicy.DEFAULT;
+            SparkplugMapping sparkplug = spec.containsKey("sparkplug")
+                    ? SparkplugSection.read(spec.get("sparkplug"), classes.keySet())
+                    : SparkplugSection.defaults(classes.keySet());
             return new NamespaceModel(name, revision, checksum, source, rootPrefix, segment, levels, tree, classes,
-                    tagPath, payloads, reserved, policy);
+                    tagPath, payloads, reserved, policy, sparkplug);
         }
 
         private static YamlView required(YamlView parent, Map<String, YamlView> entries, String key)

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param payloads    the payload contracts by name
  * @param reserved    topic filters that are never validated as UNS ({@code $SYS/#}, {@code spBv1.0/#} ...)
  * @param onViolation what a violation does to the publisher and who hears about it
+ * @param sparkplug   how the Sparkplug host projects metrics into this namespace
  */
 public record NamespaceModel(
         String name,
@@ -37,9 +38,20 @@ public record NamespaceModel(
         TagPath tagPath,
         Map<String, PayloadSpec> payloads,
         List<String> reserved,
-        ViolationPolicy onViolation) {
+        ViolationPolicy onViolation,
+        io.unshub.namespace.sparkplug.SparkplugMapping sparkplug) {
+
+    /** A model with the default Sparkplug mapping. */
+    public NamespaceModel(String name, String revision, String checksum, String source, String root,
+                          SegmentRules segment, List<Level> levels, TreeNode tree, Map<String, ClassSpec> classes,
+                          TagPath tagPath, Map<String, PayloadSpec> payloads, List<String> reserved,
+                          ViolationPolicy onViolation) {
+        this(name, revision, checksum, source, root, segment, levels, tree, classes, tagPath, payloads, reserved,
+                onViolation, io.unshub.namespace.sparkplug.SparkplugMapping.DEFAULT);
+    }
 
     public NamespaceModel {
+        sparkplug = sparkplug == null ? io.unshub.namespace.sparkplug.SparkplugMapping.DEFAULT : sparkplug;
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(revision, "revision");
         Objects.requireNonNull(root, "root");
