@@ -20,6 +20,9 @@ import java.util.function.Supplier;
  */
 public final class TopicSelection {
 
+    /** Topics under it are never stored, whatever the include list says. */
+    public static final String REPLAY_PREFIX = "$replay/";
+
     private final Supplier<CompiledNamespace> namespace;
     private final List<String> include;
     private final List<String> exclude;
@@ -57,7 +60,8 @@ public final class TopicSelection {
     }
 
     private TopicProfile decide(CompiledNamespace model, String topic) {
-        if (anyMatches(exclude, topic)) {
+        // Replays re-emit history; storing them again would duplicate it.
+        if (topic.startsWith(REPLAY_PREFIX) || anyMatches(exclude, topic)) {
             return TopicProfile.SKIPPED;
         }
         boolean included = anyMatches(include, topic);
