@@ -14,6 +14,7 @@ import io.unshub.hub.config.BrokerConfigMapper;
 import io.unshub.hub.config.InvalidConfigException;
 import io.unshub.hub.config.UnsConfig;
 import io.unshub.hub.namespace.NamespaceRuntime;
+import io.unshub.hub.replay.ReplayHook;
 import io.unshub.hub.security.SecurityRuntime;
 import io.unshub.core.bus.PublishGuard;
 import jakarta.annotation.Priority;
@@ -44,7 +45,7 @@ public class BrokerLifecycle {
     private final NamespaceRuntime namespace;
     private final SecurityRuntime security;
 
-    BrokerLifecycle(UnsConfig config, NamespaceRuntime namespace, SecurityRuntime security) {
+    BrokerLifecycle(UnsConfig config, NamespaceRuntime namespace, SecurityRuntime security, ReplayHook replayHook) {
         this.namespace = namespace;
         this.security = security;
         Set<String> refused = new HashSet<>(config.mqtt().refusedFilters().orElse(List.of()));
@@ -54,7 +55,7 @@ public class BrokerLifecycle {
         // The ACL first: a client without rights learns 0x87, not what the namespace thinks of the topic.
         PublishGuard guard = PublishGuard.inOrder(security.acl(), namespace.guard());
         this.broker = new Broker(BrokerConfigMapper.toBrokerConfig(config.mqtt()),
-                new BrokerExtensions(security.authenticator(), policy, guard, namespace.live()),
+                new BrokerExtensions(security.authenticator(), policy, guard, namespace.live(), replayHook),
                 openStore(config));
         namespace.attach(broker.bus(), topic -> broker.retained().get(topic) != null);
     }
