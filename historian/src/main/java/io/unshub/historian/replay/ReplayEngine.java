@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The one replay engine behind every door (Server-Sent Events, MQTT replay sessions, {@code $replay/}
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (virtual threads: a step may block reading the store) and its pacing timers on {@code timers}, and bounds how
  * many run at once.
  *
- * <p>Thread-safe: the only shared state is the count of active runs.
+ * <p>Thread-safe: the shared state is the count of active runs and the counters for metrics.
  */
 public final class ReplayEngine {
 
@@ -26,6 +27,9 @@ public final class ReplayEngine {
     private final int pageSize;
     private final int maxActive;
     private final AtomicInteger active = new AtomicInteger();
+    private final LongAdder started = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder replayed = new LongAdder();
 
     public ReplayEngine(HistoryReader reader, Executor worker, ScheduledExecutorService timers, int pageSize, int maxActive) {
         this.reader = Objects.requireNonNull(reader, "reader");
@@ -48,9 +52,11 @@ public final class ReplayEngine {
         Objects.requireNonNull(sink, "sink");
         if (active.incrementAndGet() > maxActive) {
             active.decrementAndGet();
+            refused.increment();
             throw new ReplayLimitException("already " + maxActive + " replays running; try again when one has ended");
         }
-        ReplayRun run = new ReplayRun(request, sink, reader, worker, timers, pageSize, active::decrementAndGet);
+        started.increment();
+        ReplayRun run = new ReplayRun(request, sink, reader, worker, timers, pageSize, replayed, active::decrementAndGet);
         run.wake();
         return run;
     }
@@ -62,5 +68,20 @@ public final class ReplayEngine {
 
     public int maxActive() {
         return maxActive;
+    }
+
+    /** Replays started since the engine was made. */
+    public long started() {
+        return started.sum();
+    }
+
+    /** Replays refused because {@link #maxActive()} were running. */
+    public long refused() {
+        return refused.sum();
+    }
+
+    /** Records handed to sinks by every replay so far. */
+    public long replayed() {
+        return replayed.sum();
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One replay in progress: reads pages of the raw log in sequence order and hands the records to its sink, paced
@@ -38,6 +39,7 @@ public final class ReplayRun {
     private final int pageSize;
     private final Pacing pacing;
     private final Runnable onEnd;
+    private final LongAdder replayedTotal;
     private final AtomicInteger wip = new AtomicInteger();
     private final Runnable drain = this::drain;
     private final long startedAtMillis = System.currentTimeMillis();
@@ -59,7 +61,7 @@ public final class ReplayRun {
     private ScheduledFuture<?> timer;
 
     ReplayRun(ReplayRequest request, ReplaySink sink, HistoryReader reader, Executor worker,
-              ScheduledExecutorService timers, int pageSize, Runnable onEnd) {
+              ScheduledExecutorService timers, int pageSize, LongAdder replayedTotal, Runnable onEnd) {
         this.request = request;
         this.sink = sink;
         this.reader = reader;
@@ -68,6 +70,7 @@ public final class ReplayRun {
         this.pageSize = pageSize;
         this.pacing = new Pacing(request.speed());
         this.onEnd = onEnd;
+        this.replayedTotal = replayedTotal;
         this.cursor = request.afterSequence();
         this.lastSequence = request.afterSequence();
     }
@@ -181,6 +184,7 @@ public final class ReplayRun {
             }
             lastSequence = next.sequence();
             emitted++;
+            replayedTotal.increment();
         }
     }
 

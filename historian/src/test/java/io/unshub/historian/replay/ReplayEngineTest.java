@@ -50,13 +50,15 @@ class ReplayEngineTest {
             reader.add(record(i, T0 + i, i % 2 == 0 ? "acme/press/_edge/speed" : "acme/paint/_edge/temp"));
         }
         RecordingSink sink = new RecordingSink();
-        ReplayRun run = engine(7).start(new ReplayRequest("acme/press/#", T0, T0 + 1000, 0, -1), sink);
+        ReplayEngine engine = engine(7);
+        ReplayRun run = engine.start(new ReplayRequest("acme/press/#", T0, T0 + 1000, 0, -1), sink);
 
         assertThat(sink.finished.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(run.state()).isEqualTo(ReplayRun.State.COMPLETED);
         assertThat(sink.sequences()).containsExactlyElementsOf(
                 java.util.stream.LongStream.rangeClosed(1, 50).filter(i -> i % 2 == 0).boxed().toList());
         assertThat(run.emitted()).isEqualTo(25);
+        assertThat(engine.replayed()).isEqualTo(25);
         assertThat(run.lastSequence()).isEqualTo(50);
         assertThat(reader.reads.get()).as("25 records in pages of 7").isEqualTo(4);
     }
@@ -196,6 +198,8 @@ class ReplayEngineTest {
         ReplayRun first = engine.start(new ReplayRequest("#", T0, T0 + 7_200_000, 1, -1), new RecordingSink());
         assertThatThrownBy(() -> engine.start(new ReplayRequest("#", T0, T0 + 1000, 0, -1), new RecordingSink()))
                 .isInstanceOf(ReplayLimitException.class).hasMessageContaining("1 replays running");
+        assertThat(engine.refused()).isEqualTo(1);
+        assertThat(engine.started()).isEqualTo(1);
         first.cancel();
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.active() == 0);
     }

@@ -149,6 +149,8 @@ class ReplayApiTest {
         assertThat(summary.getString("state")).isEqualTo("completed");
         assertThat(summary.getLong("replayed")).isEqualTo(N);
         assertThat(summary.getLong("last_sequence")).isEqualTo(ids.get(N - 1));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("uns_replay_messages_total"))
+                .body(containsString("uns_replay_active"));
     }
 
     @Test
