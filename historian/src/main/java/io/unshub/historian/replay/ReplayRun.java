@@ -225,10 +225,7 @@ public final class ReplayRun {
         }
         cancelTimer();
         page.clear();
-        try {
-            sink.finished(this);
-        } finally {
-            onEnd.run();
-        }
+        onEnd.run(); // the slot is free before the sink hears of the end, so a new replay can start from there
+        sink.finished(this);
     }
 }
