@@ -243,4 +243,36 @@ class HistorianTest {
                 value(0, today + 1_000));
         assertThat(historian.partitionsDropped()).isEqualTo(4);
     }
+
+    @Test
+    void aFailingStoreIsReportedAndIngestRecoversWhenItClears() throws Exception {
+        historian = HistorianFixture.start(settings(dir), broker().bus());
+        broker().bus().publish(message(SPEED, "before"));
+        awaitStored(1);
+        // Files where the day's partition directory must go (QuestDB tries "<day>" and "<day>.<txn>"): every
+        // commit into that day fails, as on a full or broken disk, until the files are gone.
+        long day = LocalDate.now(ZoneOffset.UTC).plusDays(2).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        Path table = dir.resolve(historian.store().raw().getDirName());
+        String dayName = LocalDate.now(ZoneOffset.UTC).plusDays(2).toString();
+        List<Path> blockers = new ArrayList<>();
+        blockers.add(table.resolve(dayName));
+        for (int txn = 0; txn < 10; txn++) {
+            blockers.add(table.resolve(dayName + "." + txn));
+        }
+        for (Path blocker : blockers) {
+            java.nio.file.Files.writeString(blocker, "not a partition");
+        }
+        broker().bus().publish(at(day + 1_000, SPEED, "during"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> historian.status().failing());
+        assertThat(historian.status().lastError()).isNotBlank();
+        assertThat(historian.status().failures()).isPositive();
+        assertThat(historian.status().stored()).isEqualTo(1);
+
+        for (Path blocker : blockers) {
+            java.nio.file.Files.delete(blocker);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> historian.status().stored() == 2);
+        assertThat(historian.status().failing()).isFalse();
+        assertThat(readAll("#")).extracting(r -> new String(r.payload())).containsExactly("before", "during");
+    }
 }

@@ -1,5 +1,6 @@
 package io.unshub.historian.ingest;
 
+import io.questdb.cairo.CairoError;
 import io.unshub.core.bus.BusSubscription;
 import io.unshub.core.bus.OverflowPolicy;
 import io.unshub.core.bus.SubscriberSpec;
@@ -122,7 +123,8 @@ public final class HistorianIngest implements AutoCloseable {
                 droppedSeen = dropped;
                 lastDropAtMillis = System.currentTimeMillis();
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Caught so the timer keeps running: a periodic task that throws is never run again.
             LOG.error("historian: flush failed unexpectedly", e);
         }
     }
@@ -151,7 +153,9 @@ public final class HistorianIngest implements AutoCloseable {
                     }
                 }
                 writer.commit();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | CairoError | AssertionError e) {
+                // CairoError: QuestDB marks a writer that failed mid-write as distressed; AssertionError: its
+                // invariant checks when -ea is on (tests). Both are cured by a fresh writer, like an I/O error.
                 failures++;
                 failing = true;
                 lastError = String.valueOf(e.getMessage());
@@ -209,7 +213,7 @@ public final class HistorianIngest implements AutoCloseable {
     private void discardUncommitted() {
         try {
             writer.rollback();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | CairoError | AssertionError e) {
             LOG.debug("historian: rollback failed", e);
         }
         // A writer that failed may be in a broken state; the next attempt opens fresh ones.

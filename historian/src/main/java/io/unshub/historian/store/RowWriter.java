@@ -166,7 +166,7 @@ public final class RowWriter implements AutoCloseable {
             if (writer != null) {
                 try {
                     writer.close();
-                } catch (RuntimeException ignored) {
+                } catch (RuntimeException | io.questdb.cairo.CairoError | AssertionError ignored) {
                     // closing a broken writer must not hide the failure that made us close it
                 }
             }
