@@ -120,6 +120,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final RetainedStore retained;
     private final BrokerMetrics metrics;
     private final SubscriptionPolicy subscriptionPolicy;
+    private final SubscriptionHook subscriptionHook;
     private final PublishGuard publishGuard;
     private final Authenticator authenticator;
     private final ClientEvents events;
@@ -175,6 +176,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.retained = retained;
         this.metrics = metrics;
         this.subscriptionPolicy = extensions.subscriptionPolicy();
+        this.subscriptionHook = extensions.subscriptionHook();
         this.publishGuard = extensions.publishGuard();
         this.authenticator = extensions.authenticator();
         this.events = events;
@@ -963,6 +965,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         int subscriptionId = v5 ? MqttProperties5.intOr(subscribe.idAndPropertiesVariableHeader().properties(),
                 MqttPropertyType.SUBSCRIPTION_IDENTIFIER, 0) : 0;
         List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions();
+        List<io.unshub.core.message.UserProperty> userProperties = v5
+                ? MqttProperties5.userProperties(subscribe.idAndPropertiesVariableHeader().properties()) : List.of();
         int[] codes = new int[requested.size()];
         List<Runnable> retainedDeliveries = new ArrayList<>();
         StoreBatch stored = null;
@@ -988,6 +992,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 codes[i] = v5 ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.UNSPECIFIED_ERROR;
                 continue;
             }
+            SubscriptionHook.Decision decision = subscriptionHook.subscribing(origin, filter, userProperties);
+            if (decision != null && decision.refusal() != 0) {
+                codes[i] = v5 ? decision.refusal() : ReasonCodes.UNSPECIFIED_ERROR;
+                continue;
+            }
             int grantedQos = option.qos().value();
             int retainHandling = option.retainHandling().value();
             Subscription subscription = new Subscription(session, filter, grantedQos, v5 && option.isNoLocal(),
@@ -1004,6 +1013,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             // Retained messages go out after the SUBACK [MQTT-3.3.1-9], shared subscriptions get none (MQTT 5 section 4.8.2).
             if (!shared && (subscription.retainHandling() == 0 || (subscription.retainHandling() == 1 && isNew))) {
                 retainedDeliveries.add(() -> deliverRetained(subscription));
+            }
+            if (decision != null && decision.outlet() != null) {
+                retainedDeliveries.add(() -> decision.outlet().accept(new SessionOutlet(session, subscription)));
             }
         }
         MqttSubAckMessage subAck = new MqttSubAckMessage(

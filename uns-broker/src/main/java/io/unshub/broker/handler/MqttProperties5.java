@@ -43,20 +43,26 @@ final class MqttProperties5 {
         return property instanceof BinaryProperty p ? p.value() : null;
     }
 
+    /** The user properties of any packet, in wire order; an empty list when there are none. */
+    static List<io.unshub.core.message.UserProperty> userProperties(MqttProperties properties) {
+        List<? extends MqttProperty> userProperties = properties.getProperties(MqttPropertyType.USER_PROPERTY.value());
+        if (userProperties.isEmpty()) {
+            return List.of();
+        }
+        List<io.unshub.core.message.UserProperty> user = new ArrayList<>(userProperties.size());
+        for (MqttProperty<?> property : userProperties) {
+            MqttProperties.StringPair pair = ((UserProperty) property).value();
+            user.add(new io.unshub.core.message.UserProperty(pair.key, pair.value));
+        }
+        return user;
+    }
+
     /** The application-message properties of a PUBLISH or will, in wire order for user properties. */
     static MessageProperties toMessageProperties(MqttProperties properties) {
         if (properties.isEmpty()) {
             return MessageProperties.NONE;
         }
-        List<io.unshub.core.message.UserProperty> user = List.of();
-        List<? extends MqttProperty> userProperties = properties.getProperties(MqttPropertyType.USER_PROPERTY.value());
-        if (!userProperties.isEmpty()) {
-            user = new ArrayList<>(userProperties.size());
-            for (MqttProperty<?> property : userProperties) {
-                MqttProperties.StringPair pair = ((UserProperty) property).value();
-                user.add(new io.unshub.core.message.UserProperty(pair.key, pair.value));
-            }
-        }
+        List<io.unshub.core.message.UserProperty> user = userProperties(properties);
         boolean utf8 = intOr(properties, MqttPropertyType.PAYLOAD_FORMAT_INDICATOR, 0) == 1;
         long expiry = unsignedInt(properties, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL, MessageProperties.NO_EXPIRY);
         String contentType = string(properties, MqttPropertyType.CONTENT_TYPE);

@@ -1,5 +1,6 @@
 package io.unshub.hub.api;
 
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** A request the API refuses; mapped to {@link ApiError} with the given status. */
@@ -23,6 +24,7 @@ public final class ApiException extends RuntimeException {
     }
 
     public Response toResponse() {
-        return Response.status(status).entity(new ApiError(error, getMessage())).build();
+        // Always JSON, also for endpoints that produce something else (an SSE stream refused before it starts).
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(error, getMessage())).build();
     }
 }

@@ -1,0 +1,131 @@
+package io.unshub.hub.historian;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.unshub.core.bus.UnsBus;
+import io.unshub.core.topic.Topics;
+import io.unshub.historian.Historian;
+import io.unshub.historian.export.ExportSettings;
+import io.unshub.historian.ingest.IngestSettings;
+import io.unshub.historian.query.HistoryException;
+import io.unshub.historian.query.HistoryReader;
+import io.unshub.historian.retention.RetentionPolicy;
+import io.unshub.hub.config.HistorianConfig;
+import io.unshub.hub.config.InvalidConfigException;
+import io.unshub.hub.config.UnsConfig;
+import io.unshub.hub.namespace.NamespaceRuntime;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The historian as the hub runs it: opened from {@code uns.historian.*} (store and readers usable at once),
+ * fed from the bus after the broker started (lifecycle priority 20), drained and closed before the broker
+ * stops. Produces the {@link HistoryReader} every history and replay door reads through.
+ */
+@Singleton
+public class HistorianRuntime {
+
+    static final HistoryReader DISABLED = range -> {
+        throw new HistoryException("the historian is disabled (uns.historian.enabled=false)", null);
+    };
+
+    private final HistorianConfig config;
+    private final UnsBus bus;
+    private final Historian historian;
+
+    HistorianRuntime(UnsConfig uns, HistorianConfig config, NamespaceRuntime namespace, UnsBus bus) {
+        this.config = config;
+        this.bus = bus;
+        this.historian = config.enabled()
+                ? Historian.open(settings(uns, config), namespace::current)
+                : null;
+    }
+
+    static Historian.Settings settings(UnsConfig uns, HistorianConfig config) {
+        positive("uns.historian.batch-size", config.batchSize());
+        positive("uns.historian.queue-capacity", config.queueCapacity());
+        if (config.flushInterval().isZero() || config.flushInterval().isNegative()) {
+            throw new InvalidConfigException("uns.historian.flush-interval", "must be positive, was " + config.flushInterval());
+        }
+        List<String> include = filters("uns.historian.include", config.include().orElse(List.of()));
+        List<String> exclude = filters("uns.historian.exclude", config.exclude().orElse(List.of()));
+        HistorianConfig.Retention r = config.retention();
+        if (r.defaultDays() < 0) {
+            throw new InvalidConfigException("uns.historian.retention.default-days", "must not be negative, was " + r.defaultDays());
+        }
+        for (Map.Entry<String, Integer> e : r.classes().entrySet()) {
+            if (e.getValue() < 0) {
+                throw new InvalidConfigException("uns.historian.retention.classes." + e.getKey(),
+                        "must not be negative, was " + e.getValue());
+            }
+        }
+        if (r.interval().isZero() || r.interval().isNegative()) {
+            throw new InvalidConfigException("uns.historian.retention.interval", "must be positive, was " + r.interval());
+        }
+        return new Historian.Settings(Path.of(uns.dataDir(), "historian"),
+                new IngestSettings(config.queueCapacity(), config.batchSize(), config.flushInterval(),
+                        config.retryBackoffMax()),
+                include, exclude, config.storeUnclassified(), new RetentionPolicy(r.defaultDays(), r.classes()),
+                r.interval(), export(config.export()));
+    }
+
+    private static ExportSettings export(HistorianConfig.Export export) {
+        if (!export.enabled()) {
+            return null;
+        }
+        String url = export.url().filter(u -> !u.isBlank()).orElseThrow(() -> new InvalidConfigException(
+                "uns.historian.export.url", "is required when uns.historian.export.enabled=true"));
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new InvalidConfigException("uns.historian.export.url", "must be an http:// or https:// URL, was '" + url + "'");
+        }
+        positive("uns.historian.export.batch-size", export.batchSize());
+        positive("uns.historian.export.buffer-limit", export.bufferLimit());
+        return new ExportSettings(url, export.token().orElse(""), export.org(), export.bucket(), export.batchSize(),
+                export.flushInterval(), export.bufferLimit(), export.maxRetries(), export.maxRetryDelay());
+    }
+
+    private static void positive(String key, int value) {
+        if (value < 1) {
+            throw new InvalidConfigException(key, "must be positive, was " + value);
+        }
+    }
+
+    private static List<String> filters(String key, List<String> filters) {
+        for (String filter : filters) {
+            String problem = Topics.validateFilter(filter.trim());
+            if (problem != null) {
+                throw new InvalidConfigException(key, "'" + filter + "' is not a topic filter: " + problem);
+            }
+        }
+        return filters.stream().map(String::trim).toList();
+    }
+
+    void onStart(@Observes @Priority(20) StartupEvent event) {
+        if (historian != null) {
+            historian.start(bus);
+        }
+    }
+
+    void onStop(@Observes @Priority(Integer.MAX_VALUE - 20) ShutdownEvent event) {
+        if (historian != null) {
+            historian.stop(config.drainTimeout().toMillis());
+        }
+    }
+
+    /** The historian, or {@code null} when {@code uns.historian.enabled=false}. */
+    public Historian historian() {
+        return historian;
+    }
+
+    @Produces
+    @Singleton
+    HistoryReader reader() {
+        return historian != null ? historian.reader() : DISABLED;
+    }
+}
