@@ -53,6 +53,7 @@ public final class HistorianStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the historian directory " + directory.toAbsolutePath(), e);
         }
+        EngineLog.configureOnce(directory);
         CairoEngine engine = new CairoEngine(new DefaultCairoConfiguration(directory.toAbsolutePath().toString()));
         try {
             return new HistorianStore(directory, engine);
