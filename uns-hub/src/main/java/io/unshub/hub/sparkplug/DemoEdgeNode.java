@@ -72,6 +72,8 @@ public class DemoEdgeNode implements DemoSource {
     private boolean stopped;
     private long ticks;
     private long nextRebirthTick;
+    private int failedConnects;
+    private int ticksToReconnect;
 
     DemoEdgeNode(SparkplugConfig config) {
         this.config = config;
@@ -139,7 +141,7 @@ public class DemoEdgeNode implements DemoSource {
                 return;
             }
             if (!client.getState().isConnected()) {
-                if (!connecting) {
+                if (!connecting && --ticksToReconnect <= 0) {
                     connect();
                 }
                 return;
@@ -181,11 +183,20 @@ public class DemoEdgeNode implements DemoSource {
                         return;
                     }
                     if (failure != null) {
-                        LOG.warnf("demo %s: cannot connect to %s (next try in %d ms): %s", NAME, endpoint,
-                                PERIOD_MILLIS, failure.toString());
+                        // Refused for good when anonymous clients are off (uns.auth.anonymous=none): say it once,
+                        // then retry ever more slowly (up to every 32 s) instead of filling the log.
+                        ticksToReconnect = 1 << Math.min(++failedConnects, 5);
+                        if (failedConnects == 1) {
+                            LOG.warnf("demo %s: cannot connect to %s as anonymous client %s (it needs "
+                                    + "uns.auth.anonymous=local or all); retrying quietly: %s", NAME, endpoint,
+                                    CLIENT_ID, failure.toString());
+                        } else {
+                            LOG.debugf("demo %s: connect attempt %d failed: %s", NAME, failedConnects, failure);
+                        }
                         client.disconnect();
                         return;
                     }
+                    failedConnects = 0;
                     birth("connected with bdSeq " + bdSeq);
                 }, scheduler);
     }
