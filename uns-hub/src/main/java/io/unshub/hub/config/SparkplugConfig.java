@@ -58,4 +58,8 @@ public interface SparkplugConfig {
     /** Address command metrics by name even when their birth gave an alias (for edges that only resolve names). Default false. */
     @WithDefault("false")
     boolean commandByName();
+
+    /** How often the demo profile's simulated edge node ({@code --demo}) rebirths on its own, besides answering rebirth requests; 0 = never. Default 5m. */
+    @WithDefault("5m")
+    Duration demoRebirthInterval();
 }

@@ -31,8 +31,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 /**
  * What an operator sees of a hub started with the shipped example config and the demo on: the start-up
- * banner, live demo values in the namespace (simulated MQTT plant and the demo OPC UA PLC through the OPC UA
- * bridge), OpenAPI with Swagger UI, Prometheus metrics.
+ * banner, live demo values in the namespace (simulated MQTT plant, the demo OPC UA PLC through the OPC UA
+ * bridge, the demo Sparkplug edge node through the Sparkplug host), OpenAPI with Swagger UI, Prometheus metrics.
  */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
@@ -40,6 +40,7 @@ class OperationsTest {
 
     private static final String SPEED = "acme/dallas/press/line1/cell1/_edge/spindle/speed";
     private static final String PLC = "acme/monterrey/assembly/line3/cell1/";
+    private static final String PAINT = "acme/dallas/paint/line1/";
 
     @Inject
     StartupBanner banner;
@@ -69,7 +70,7 @@ class OperationsTest {
                 .contains("namespace  enforced")
                 .contains("auth       anonymous local")
                 .contains("logging    text")
-                .contains("demo       on: opcua-plc, uns-simulator");
+                .contains("demo       on: opcua-plc, sparkplug-edge, uns-simulator");
     }
 
     @Test
@@ -121,6 +122,68 @@ class OperationsTest {
                 .queryParam("filter", PLC + "_cmd/conveyor/setpoint/result").when().get("/api/v1/values").then()
                 .statusCode(200).extract().jsonPath().getMap("values[0].value"), r -> r != null);
         assertThat(result).containsEntry("status_name", "Good").containsEntry("read_back", "match");
+    }
+
+    @Test
+    void theDemoSparkplugEdgeNodeIsBornAndItsMetricsLandOnThePaintLine() {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().when().get("/api/v1/sparkplug/nodes")
+                .then().statusCode(200)
+                .body("find { it.group == 'acme-dallas' && it.node == 'paint-line1' }.status", equalTo("ONLINE"))
+                .body("find { it.node == 'paint-line1' }.clientId", equalTo("uns-demo-edge"))
+                .body("find { it.node == 'paint-line1' }.devices", equalTo(2))
+                .body("find { it.node == 'paint-line1' }.devicesOnline", equalTo(2)));
+
+        JsonPath values = await().atMost(Duration.ofSeconds(10)).until(() -> paintValues(),
+                p -> p.getList("values.topic").size() == 12);
+        assertThat(values.getList("values.value.quality", String.class)).containsOnly("good");
+        assertThat(values.getList("values.value.datatype", String.class))
+                .contains("Float", "Double", "Int64", "Boolean", "String");
+        String temperature = PAINT + "booth1/_edge/temperature";
+        assertThat(values.getString("values.find { it.topic == '" + temperature + "' }.value.unit")).isEqualTo("degC");
+        long changes = values.getLong("values.find { it.topic == '" + temperature + "' }.messageCount");
+        await().atMost(Duration.ofSeconds(10)).until(() -> paintValues()
+                .getLong("values.find { it.topic == '" + temperature + "' }.messageCount") > changes);
+        assertThat(metric("uns_sparkplug_projections_rejected_total")).as("projections the example model refused")
+                .isEqualTo(0.0);
+    }
+
+    @Test
+    void theDemoEdgeNodeAnswersRebirthRequestsAndSetPointWrites() {
+        String meta = PAINT + "booth2/_meta/temperature";
+        long birth = await().atMost(Duration.ofSeconds(15)).until(() -> birthMs(meta), b -> b > 0);
+        given().when().post("/api/v1/sparkplug/nodes/acme-dallas/paint-line1/rebirth").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> birthMs(meta) > birth);
+
+        String command = PAINT + "booth1/_cmd/setpoint/temperature";
+        var outcome = bus.publish(UnsMessage.of(command, "{\"value\":31.5}".getBytes(StandardCharsets.UTF_8), 1,
+                false, MessageProperties.NONE, Origin.internal("operations-test")));
+        assertThat(outcome.accepted()).as("the command fits the example namespace: %s", outcome).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().queryParam("filter",
+                PAINT + "booth1/_edge/setpoint/temperature").when().get("/api/v1/values").then().statusCode(200)
+                .extract().jsonPath().getDouble("values[0].value.value") == 31.5);
+        Map<String, Object> result = await().atMost(Duration.ofSeconds(10)).until(() -> given()
+                .queryParam("filter", command + "/result").when().get("/api/v1/values").then()
+                .statusCode(200).extract().jsonPath().getMap("values[0].value"), r -> r != null);
+        assertThat(result).containsEntry("status", "sent").containsEntry("datatype", "Float");
+        assertThat(metric("uns_sparkplug_projections_rejected_total")).isEqualTo(0.0);
+    }
+
+    private static long birthMs(String metaTopic) {
+        Object birth = given().queryParam("filter", metaTopic).when().get("/api/v1/values").then().statusCode(200)
+                .extract().jsonPath().get("values[0].value.birth_ms");
+        return birth instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static JsonPath paintValues() {
+        return given().queryParam("filter", PAINT + "+/_edge/#").when().get("/api/v1/values").then().statusCode(200)
+                .extract().jsonPath();
+    }
+
+    private static double metric(String name) {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? (\\S+)$").matcher(metrics);
+        assertThat(m.find()).as("%s is exported", name).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     private static JsonPath plcValues() {

@@ -75,7 +75,7 @@ class ExampleModelsTest {
         void loadsWithItsMetadataAndPolicy() {
             NamespaceModel model = ns.model();
             assertThat(model.name()).isEqualTo("acme two-site enterprise");
-            assertThat(model.revision()).isEqualTo("2025-11-20.1");
+            assertThat(model.revision()).isEqualTo("2025-11-22.1");
             assertThat(model.root()).isEmpty();
             assertThat(model.levels()).extracting(NamespaceModel.Level::name)
                     .containsExactly("enterprise", "site", "area", "line", "cell");
@@ -84,6 +84,23 @@ class ExampleModelsTest {
             assertThat(model.classes().get("_meta").historize()).isFalse();
             assertThat(model.reserved()).contains("sandbox/#", "spBv1.0/#", "$SYS/#");
             assertThat(model.onViolation()).isEqualTo(NamespaceModel.ViolationPolicy.DEFAULT);
+        }
+
+        @Test
+        void mapsTheDemoEdgeNodeOntoThePaintLineAndKeepsItsNodeMetricsOut() {
+            var mapping = ns.model().sparkplug();
+            assertThat(mapping.metaClass()).isEqualTo("_meta");
+            assertThat(mapping.commandClass()).isEqualTo("_cmd");
+            var device = mapping.ruleFor("acme-dallas", "paint-line1", "booth1");
+            String location = device.location().render("acme-dallas", "paint-line1", "booth1", "setpoint/temperature");
+            String tag = device.tag().render("acme-dallas", "paint-line1", "booth1", "setpoint/temperature");
+            assertThat(location + "/_edge/" + tag).isEqualTo("acme/dallas/paint/line1/booth1/_edge/setpoint/temperature");
+            assertAccepted(ns, location + "/_edge/" + tag, VALUE, "_edge");
+            assertAccepted(ns, location + "/_meta/" + tag, "{\"source\":\"sparkplug\"}", "_meta");
+            assertAccepted(ns, location + "/_cmd/" + tag, "{\"value\":30}", "_cmd");
+            // An empty location projects nothing: bdSeq and Node Control/Rebirth would break the tag pattern.
+            assertThat(mapping.ruleFor("acme-dallas", "paint-line1", "").location()
+                    .render("acme-dallas", "paint-line1", "", "Node Control/Rebirth")).isEmpty();
         }
 
         @Test
