@@ -25,20 +25,31 @@ public final class ReplayEngine {
     private final Executor worker;
     private final ScheduledExecutorService timers;
     private final int pageSize;
+    private final int fastPageSize;
     private final int maxActive;
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder started = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder replayed = new LongAdder();
 
+    /** Records read per page at speed 0, where fewer store round trips matter more than memory. */
+    public static final int DEFAULT_FAST_PAGE_SIZE = 10_000;
+
     public ReplayEngine(HistoryReader reader, Executor worker, ScheduledExecutorService timers, int pageSize, int maxActive) {
+        this(reader, worker, timers, pageSize, pageSize, maxActive);
+    }
+
+    /** As above, with {@code fastPageSize} records per page for replays at speed 0. */
+    public ReplayEngine(HistoryReader reader, Executor worker, ScheduledExecutorService timers, int pageSize,
+                        int fastPageSize, int maxActive) {
         this.reader = Objects.requireNonNull(reader, "reader");
         this.worker = Objects.requireNonNull(worker, "worker");
         this.timers = Objects.requireNonNull(timers, "timers");
-        if (pageSize < 1 || maxActive < 1) {
-            throw new IllegalArgumentException("pageSize and maxActive must be positive");
+        if (pageSize < 1 || fastPageSize < 1 || maxActive < 1) {
+            throw new IllegalArgumentException("pageSize, fastPageSize and maxActive must be positive");
         }
         this.pageSize = pageSize;
+        this.fastPageSize = fastPageSize;
         this.maxActive = maxActive;
     }
 
@@ -56,7 +67,8 @@ public final class ReplayEngine {
             throw new ReplayLimitException("already " + maxActive + " replays running; try again when one has ended");
         }
         started.increment();
-        ReplayRun run = new ReplayRun(request, sink, reader, worker, timers, pageSize, replayed, active::decrementAndGet);
+        ReplayRun run = new ReplayRun(request, sink, reader, worker, timers,
+                request.speed() == 0 ? fastPageSize : pageSize, replayed, active::decrementAndGet);
         run.wake();
         return run;
     }

@@ -54,6 +54,7 @@ public final class ReplayRun {
     private final ArrayDeque<HistoryRecord> page = new ArrayDeque<>();
     private boolean exhausted;
     private long cursor;
+    private long readFrom;
     private boolean anchored;
     private long anchorNanos;
     private long anchorMillis;
@@ -72,6 +73,7 @@ public final class ReplayRun {
         this.onEnd = onEnd;
         this.replayedTotal = replayedTotal;
         this.cursor = request.afterSequence();
+        this.readFrom = request.fromMillis();
         this.lastSequence = request.afterSequence();
     }
 
@@ -150,6 +152,7 @@ public final class ReplayRun {
             }
             HistoryRecord next = page.peek();
             if (next == null) {
+                sink.flush();
                 if (exhausted || !readPage()) {
                     end(State.COMPLETED, null);
                     return;
@@ -164,11 +167,13 @@ public final class ReplayRun {
             }
             long due = anchorNanos + pacing.offsetNanos(anchorMillis, next.receivedAtMillis());
             if (due - now > 0) {
+                sink.flush();
                 schedule(due - now);
                 return;
             }
             if (!sink.ready()) {
                 waitedForSink = true;
+                sink.flush();
                 schedule(SINK_RETRY_NANOS);
                 return;
             }
@@ -190,7 +195,7 @@ public final class ReplayRun {
 
     /** Reads the next page after the cursor; false when there is nothing more. */
     private boolean readPage() throws HistoryException {
-        List<HistoryRecord> records = reader.read(new HistoryRange(request.filter(), request.fromMillis(),
+        List<HistoryRecord> records = reader.read(new HistoryRange(request.filter(), readFrom,
                 request.toMillis(), cursor, pageSize));
         if (records.size() < pageSize) {
             exhausted = true;
@@ -199,6 +204,9 @@ public final class ReplayRun {
             if (record.sequence() > cursor) { // a store that repeats the cursor must not make us loop or duplicate
                 page.add(record);
                 cursor = record.sequence();
+                // Receive times never go backwards along the sequence, so the next page starts at this one's
+                // last time: the store then seeks there instead of scanning the whole range again per page.
+                readFrom = Math.max(readFrom, record.receivedAtMillis());
             }
         }
         return !page.isEmpty();

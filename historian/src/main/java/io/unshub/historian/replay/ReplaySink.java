@@ -22,6 +22,13 @@ public interface ReplaySink {
      */
     boolean emit(HistoryRecord record);
 
+    /**
+     * The run stops handing over records for now (it waits for a due time, for the sink, or for the next page
+     * of the store): a sink that batches records sends what it holds. Called on the replay's current worker.
+     */
+    default void flush() {
+    }
+
     /** The replay has ended (see {@link ReplayRun#state()}); called once, after the last {@link #emit}. */
     void finished(ReplayRun run);
 }

@@ -1,36 +1,30 @@
 package io.unshub.hub.replay;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unshub.historian.replay.ReplayLimitException;
 import io.unshub.historian.replay.ReplayRequest;
-import io.unshub.historian.replay.ReplayRun;
 import io.unshub.historian.replay.TimeArgument;
 import io.unshub.hub.api.ApiException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * Replay over HTTP: a Server-Sent Events stream, and MQTT replay sessions published on {@code $replay/<id>/}.
+ * Replay over HTTP: MQTT replay sessions published on {@code $replay/<id>/} (the Server-Sent Events stream is
+ * {@link SseReplayRoute}).
  * Like the rest of the REST API this is an operator interface without a user identity; the ACL of the original
  * topics applies to the MQTT clients that subscribe to a session's topics.
  */
@@ -42,33 +36,6 @@ public class ReplayResource {
 
     @Inject
     ReplayRuntime runtime;
-
-    @Inject
-    ObjectMapper json;
-
-    @GET
-    @Path("replay")
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Operation(summary = "Stored messages matching a filter in [from, to), in sequence order, paced like the original. "
-            + "Event id = sequence number (reconnect with Last-Event-ID to resume), data = JSON; a final 'end' event.")
-    public void replay(
-            @Parameter(description = "MQTT topic filter (default #)") @QueryParam("filter") String filter,
-            @Parameter(description = "Start, inclusive: epoch ms or ISO-8601 (required)") @QueryParam("from") String from,
-            @Parameter(description = "End, exclusive: epoch ms or ISO-8601 (default now)") @QueryParam("to") String to,
-            @Parameter(description = SPEED_DOC) @QueryParam("speed") String speed,
-            @Parameter(description = "Resume after this sequence number") @HeaderParam("Last-Event-ID") String lastEventId,
-            @Context SseEventSink events, @Context Sse sse) {
-        ReplayRequest request = request(filter, from, to, speed, afterSequence(lastEventId));
-        SseSink sink = new SseSink(events, sse, json);
-        ReplayRun run;
-        try {
-            run = runtime.engine().start(request, sink);
-        } catch (ReplayLimitException e) {
-            throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "too many replays", e.getMessage());
-        }
-        sink.attach(run);
-        runtime.watch(run, sink::gone);
-    }
 
     @POST
     @Path("replays")
@@ -136,20 +103,5 @@ public class ReplayResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-    }
-
-    private static long afterSequence(String lastEventId) {
-        if (lastEventId == null || lastEventId.isBlank()) {
-            return -1;
-        }
-        try {
-            long sequence = Long.parseLong(lastEventId.trim());
-            if (sequence >= 0) {
-                return sequence;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("Last-Event-ID must be the sequence number of an event, was '" + lastEventId + "'");
     }
 }

@@ -55,7 +55,8 @@ public class ReplayRuntime {
             return thread;
         });
         timers.setRemoveOnCancelPolicy(true);
-        this.engine = new ReplayEngine(reader, workers, timers, ReplayEngine.DEFAULT_PAGE_SIZE, MAX_ACTIVE);
+        this.engine = new ReplayEngine(reader, workers, timers, ReplayEngine.DEFAULT_PAGE_SIZE,
+                ReplayEngine.DEFAULT_FAST_PAGE_SIZE, MAX_ACTIVE);
         this.sessions = new ReplaySessions(bus, engine, timers);
         this.subscriptions = new ReplaySubscriptions(engine, sessions, security.acl(), this::watch);
     }
