@@ -58,4 +58,12 @@ public interface SparkplugConfig {
     /** Address command metrics by name even when their birth gave an alias (for edges that only resolve names). Default false. */
     @WithDefault("false")
     boolean commandByName();
+
+    /**
+     * Most edge nodes that get their own metric series ({@code uns_sparkplug_node_*{group,node}}, five per node);
+     * nodes seen beyond it are logged once and only counted in the host-wide totals, so a misbehaving fleet cannot
+     * blow up the scrape. 0 (or less) turns per-node series off. Default 1000.
+     */
+    @WithDefault("1000")
+    int nodeMetricsLimit();
 }
