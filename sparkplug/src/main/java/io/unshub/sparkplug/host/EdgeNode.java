@@ -64,11 +64,7 @@ final class EdgeNode {
     private int backoff = 1;
     private final Deque<NodeView.RebirthRecord> reasons = new ArrayDeque<>();
 
-    private long messages;
-    private long seqGaps;
-    private long rebirthsRequested;
-    private long unknownMetrics;
-    private long decodeErrors;
+    private final NodeCounters counts = new NodeCounters();
     private long duplicates;
     private String lastDuplicateClient;
     private long staleDeaths;
@@ -86,6 +82,11 @@ final class EdgeNode {
         return key;
     }
 
+    /** Read from any thread (per-node metrics). */
+    NodeCounters counters() {
+        return counts;
+    }
+
     /** Read from any thread (gauges). */
     NodeStatus status() {
         return status;
@@ -94,7 +95,7 @@ final class EdgeNode {
     // ------------------------------------------------------------------ input
 
     void onMessage(String verb, String device, UnsMessage message) {
-        messages++;
+        counts.messageReceived();
         host.counters.messages.increment();
         switch (verb) {
             case "NBIRTH" -> onNodeBirth(message);
@@ -109,7 +110,7 @@ final class EdgeNode {
             return d.payload();
         }
         String reason = ((DecodeResult.Malformed) result).reason();
-        decodeErrors++;
+        counts.decodeError();
         host.counters.malformed.increment();
         host.log.warn("Sparkplug payload on {} from '{}' does not decode: {}", message.topic(), message.origin().id(), reason);
         if (host.config.rebirthOnMalformed()) {
@@ -216,7 +217,7 @@ final class EdgeNode {
 
     private void onGap(String verb, String device, SparkplugPayload payload, String topic, int seq, int expected) {
         if (buffer.isEmpty()) {
-            seqGaps++;
+            counts.seqGap();
             host.counters.seqGaps.increment();
         }
         if (host.config.reorderTimeoutMillis() == 0 || buffer.size() >= MAX_BUFFERED) {
@@ -332,7 +333,7 @@ final class EdgeNode {
         for (Metric m : payload.metrics()) {
             MetricState state = table.resolve(m.name(), m.alias());
             if (state == null) {
-                unknownMetrics++;
+                counts.unknownMetric();
                 host.counters.unknownMetrics.increment();
                 if (host.config.rebirthOnUnknownMetric()) {
                     requestRebirth("unknown metric " + (m.name() != null ? "'" + m.name() + "'"
@@ -351,7 +352,7 @@ final class EdgeNode {
                     value = ValueInterpreter.interpret(state.datatype, untyped);
                 } catch (IllegalArgumentException e) {
                     // The wire field cannot carry the born datatype: this metric is malformed, the others still count.
-                    decodeErrors++;
+                    counts.decodeError();
                     host.counters.malformed.increment();
                     host.log.warn("Sparkplug metric '{}' of {} does not fit its birth datatype {}: {}", state.name, key,
                             state.datatype.sparkplugName(), e.getMessage());
@@ -515,7 +516,7 @@ final class EdgeNode {
         }
         lastRebirthNanos = nowNanos;
         awaitingBirth = true;
-        rebirthsRequested++;
+        counts.rebirthRequested();
         host.counters.rebirthsRequested.increment();
         if (reasons.size() == REASONS_KEPT) {
             reasons.pollFirst();
@@ -545,7 +546,8 @@ final class EdgeNode {
             deviceViews.add(new NodeView.DeviceView(d.id, d.status, d.onlineSinceMs, d.offlineSinceMs, metricViews(d.metrics)));
         }
         return new NodeView(key.group(), key.node(), status, bdSeq, lastSeq, birthClient, onlineSinceMs,
-                offlineSinceMs, messages, seqGaps, rebirthsRequested, List.copyOf(reasons), unknownMetrics, decodeErrors,
+                offlineSinceMs, counts.messages(), counts.seqGaps(), counts.rebirthsRequested(), List.copyOf(reasons),
+                counts.unknownMetrics(), counts.decodeErrors(),
                 duplicates, lastDuplicateClient, staleDeaths, metricViews(metrics), deviceViews);
     }
 
@@ -557,7 +559,7 @@ final class EdgeNode {
             }
         }
         return new NodeView.Summary(key.group(), key.node(), status, bdSeq, birthClient, devices.size(), online,
-                metrics.byName.size(), rebirthsRequested);
+                metrics.byName.size(), counts.rebirthsRequested());
     }
 
     private static List<NodeView.MetricView> metricViews(MetricTable table) {

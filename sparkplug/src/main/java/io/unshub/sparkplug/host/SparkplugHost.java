@@ -77,6 +77,13 @@ public final class SparkplugHost implements AutoCloseable {
     private final HostServices services;
     private final List<BusSubscription> subscriptions = new ArrayList<>();
     private volatile boolean running;
+    private volatile NodeListener nodeListener = (group, node, counters) -> { };
+
+    /** Told once per edge node the host sees for the first time, on the dispatcher thread (so it must be quick). */
+    @FunctionalInterface
+    public interface NodeListener {
+        void nodeSeen(String group, String node, NodeCounters counters);
+    }
 
     public SparkplugHost(HostConfig config, UnsBus bus, Supplier<SparkplugMapping> mapping, Clock clock) {
         this.config = config;
@@ -199,9 +206,20 @@ public final class SparkplugHost implements AutoCloseable {
             certificates.store(message);
         }
         NodeKey key = new NodeKey(edge.groupId(), edge.edgeNodeId());
-        EdgeNode node = nodes.computeIfAbsent(key, k -> new EdgeNode(k, new SerialQueue(pool), services));
+        EdgeNode node = nodeFor(key);
         String device = edge.deviceId();
         node.queue.execute(() -> node.onMessage(type.name(), device, message));
+    }
+
+    /** Runs on the dispatcher, the only thread that creates nodes, so the node put here is the one announced. */
+    private EdgeNode nodeFor(NodeKey key) {
+        EdgeNode node = nodes.get(key);
+        if (node == null) {
+            node = new EdgeNode(key, new SerialQueue(pool), services);
+            nodes.put(key, node);
+            nodeListener.nodeSeen(key.group(), key.node(), node.counters());
+        }
+        return node;
     }
 
     // ------------------------------------------------------------------ rebirth
@@ -409,6 +427,17 @@ public final class SparkplugHost implements AutoCloseable {
 
     public long nodesKnown() {
         return nodes.size();
+    }
+
+    /**
+     * Sets the listener for newly seen edge nodes and tells it at once about the nodes already known (a node seen
+     * while this runs may be told twice).
+     */
+    public void setNodeListener(NodeListener listener) {
+        this.nodeListener = listener;
+        for (EdgeNode n : nodes.values()) {
+            listener.nodeSeen(n.key().group(), n.key().node(), n.counters());
+        }
     }
 
     public HostCounters counters() {

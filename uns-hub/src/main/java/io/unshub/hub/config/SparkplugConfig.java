@@ -62,4 +62,12 @@ public interface SparkplugConfig {
     /** How often the demo profile's simulated edge node ({@code --demo}) rebirths on its own, besides answering rebirth requests; 0 = never. Default 5m. */
     @WithDefault("5m")
     Duration demoRebirthInterval();
+
+    /**
+     * Most edge nodes that get their own metric series ({@code uns_sparkplug_node_*{group,node}}, five per node);
+     * nodes seen beyond it are logged once and only counted in the host-wide totals, so a misbehaving fleet cannot
+     * blow up the scrape. 0 (or less) turns per-node series off. Default 1000.
+     */
+    @WithDefault("1000")
+    int nodeMetricsLimit();
 }

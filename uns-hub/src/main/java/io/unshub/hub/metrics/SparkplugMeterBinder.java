@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.unshub.hub.config.SparkplugConfig;
 import io.unshub.hub.sparkplug.SparkplugRuntime;
 import io.unshub.sparkplug.host.HostCounters;
 import io.unshub.sparkplug.host.SparkplugHost;
@@ -18,6 +19,9 @@ public class SparkplugMeterBinder implements MeterBinder {
 
     @Inject
     SparkplugRuntime runtime;
+
+    @Inject
+    SparkplugConfig config;
 
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -51,6 +55,9 @@ public class SparkplugMeterBinder implements MeterBinder {
                 .description("UNS documents published by the projection").register(registry);
         FunctionCounter.builder("uns_sparkplug_projections_rejected", host, SparkplugHost::projectionsRejected)
                 .description("Projections refused by the namespace or the ACL").register(registry);
+        if (config.nodeMetricsLimit() > 0) {
+            host.setNodeListener(new SparkplugNodeMeters(registry, config.nodeMetricsLimit()));
+        }
     }
 
     private static void counter(MeterRegistry registry, String name, String description, HostCounters c,

@@ -222,6 +222,23 @@ class SparkplugHostTest {
                 .body("seqGaps", equalTo(1))
                 .body("rebirthsRequested", equalTo(1))
                 .body("rebirthReasons[0].reason", org.hamcrest.Matchers.startsWith("seq gap not filled"));
+        // The same counts per node in Prometheus: NBIRTH + NDATA, the gap, its rebirth, nothing undeclared or malformed.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(nodeSeries(scrape, "uns_sparkplug_node_messages_total", "GC", "E1")).isEqualTo(2.0);
+            assertThat(nodeSeries(scrape, "uns_sparkplug_node_seq_gaps_total", "GC", "E1")).isEqualTo(1.0);
+            assertThat(nodeSeries(scrape, "uns_sparkplug_node_rebirths_requested_total", "GC", "E1")).isEqualTo(1.0);
+            assertThat(nodeSeries(scrape, "uns_sparkplug_node_alias_misses_total", "GC", "E1")).isEqualTo(0.0);
+            assertThat(nodeSeries(scrape, "uns_sparkplug_node_decode_errors_total", "GC", "E1")).isEqualTo(0.0);
+        });
+    }
+
+    /** The value of one per-node series in a Prometheus scrape, or null when the series is missing. */
+    private static Double nodeSeries(String scrape, String name, String group, String node) {
+        String prefix = name + "{group=\"" + group + "\",node=\"" + node + "\"} ";
+        return scrape.lines().filter(l -> l.startsWith(prefix))
+                .map(l -> Double.parseDouble(l.substring(prefix.length()).trim().split(" ")[0]))
+                .findFirst().orElse(null);
     }
 
     @Test
