@@ -111,7 +111,8 @@ public final class TopicTemplate {
         }
     }
 
-    /** The template as written. */
+    /** The template as written; also its JSON form, so the model can be shown by the REST API. */
+    @com.fasterxml.jackson.annotation.JsonValue
     public String source() {
         return source;
     }

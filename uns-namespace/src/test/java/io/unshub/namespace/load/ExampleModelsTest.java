@@ -104,6 +104,14 @@ class ExampleModelsTest {
         }
 
         @Test
+        void servesAsJsonWithItsSparkplugTemplatesAsWritten() throws Exception {
+            // GET /api/v1/namespace returns the model through Jackson; a template without a JSON form made it a 500.
+            String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(ns.model());
+            assertThat(json).contains("\"sparkplug\"").contains(ns.model().sparkplug()
+                    .ruleFor("acme-dallas", "paint-line1", "booth1").location().source());
+        }
+
+        @Test
         void acceptsTopicsOfTheTreeAtEveryDepth() {
             assertAccepted(ns, "acme/dallas/press/line1/cell2/_edge/spindle/speed", VALUE, "_edge");
             assertAccepted(ns, "acme/monterrey/assembly/line1/cell3/_historian/robot/axis1/torque", VALUE, "_historian");
