@@ -152,6 +152,36 @@ class HistorianTest {
     }
 
     @Test
+    void resolvesWildcardFiltersAgainstTheStoredTopicsWithMqttDollarRules() throws Exception {
+        historian = HistorianFixture.start(settings(dir, List.of("$SYS/keep/#"), List.of(), null), broker().bus());
+        broker().bus().publish(message("$SYS/keep/a", "sys-a"));
+        broker().bus().publish(message("$SYS/keep/b/c", "sys-bc"));
+        broker().bus().publish(message("acme/plant1/press/_cmd/o'clock", "quote"));
+        broker().bus().publish(message(SPEED, "speed"));
+        broker().bus().publish(message("$SYS/keep/a", "sys-a2"));
+        awaitStored(5);
+
+        assertThat(readAll("#")).extracting(r -> new String(r.payload())).containsExactly("quote", "speed");
+        assertThat(readAll("+/keep/#")).isEmpty();
+        assertThat(readAll("$SYS/#")).extracting(r -> new String(r.payload())).containsExactly("sys-a", "sys-bc", "sys-a2");
+        assertThat(readAll("$SYS/+/a")).extracting(HistoryRecord::topic).containsExactly("$SYS/keep/a", "$SYS/keep/a");
+        assertThat(readAll("$SYS/keep/+")).extracting(r -> new String(r.payload())).containsExactly("sys-a", "sys-a2");
+        assertThat(readAll("acme/+/press/_cmd/+")).extracting(HistoryRecord::topic)
+                .containsExactly("acme/plant1/press/_cmd/o'clock");
+        assertThat(readAll("acme/plant1/press/#")).extracting(r -> new String(r.payload())).containsExactly("quote", "speed");
+        assertThat(readAll("nowhere/+/#")).isEmpty();
+
+        // More matching topics than the resolver lists: the per-row regex answers the same.
+        for (int i = 0; i < 600; i++) {
+            broker().bus().publish(message("$SYS/keep/many/" + i, "m" + i));
+        }
+        awaitStored(605);
+        assertThat(readAll("$SYS/keep/many/+")).hasSize(600).extracting(HistoryRecord::topic)
+                .startsWith("$SYS/keep/many/0", "$SYS/keep/many/1").endsWith("$SYS/keep/many/599");
+        assertThat(readAll("$SYS/keep/+")).extracting(r -> new String(r.payload())).containsExactly("sys-a", "sys-a2");
+    }
+
+    @Test
     void pagesByTimeFilterAndCursor() throws Exception {
         historian = HistorianFixture.start(settings(dir), broker().bus());
         long t0 = 1_700_000_000_000L;

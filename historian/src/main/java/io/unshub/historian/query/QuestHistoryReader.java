@@ -8,11 +8,14 @@ import io.questdb.std.BinarySequence;
 import io.questdb.std.str.Utf8Sequence;
 import io.questdb.std.str.Utf8s;
 import io.unshub.core.message.MessageProperties;
+import io.unshub.core.topic.TopicMatcher;
+import io.unshub.core.topic.Topics;
 import io.unshub.historian.store.HistorianStore;
 import io.unshub.historian.store.RawColumns;
 import io.unshub.historian.store.Schema;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +30,13 @@ public final class QuestHistoryReader implements HistoryReader {
     /** Largest page a single read returns, whatever the caller asks. */
     public static final int MAX_LIMIT = 100_000;
 
+    /** Most topics a wildcard filter is resolved to before falling back to the per-row regex. */
+    static final int MAX_RESOLVED_TOPICS = 512;
+
+    /** Topic names are cached per query by symbol key (keys are dense from 0) up to this many keys. */
+    private static final int TOPIC_CACHE_MIN = 256;
+    private static final int TOPIC_CACHE_MAX = 1 << 16;
+
     private final HistorianStore store;
 
     public QuestHistoryReader(HistorianStore store) {
@@ -35,15 +45,43 @@ public final class QuestHistoryReader implements HistoryReader {
 
     @Override
     public List<HistoryRecord> read(HistoryRange range) throws HistoryException {
-        String sql = sql(range);
+        if (range.limit() < 1) {
+            throw new IllegalArgumentException("limit must be positive, was " + range.limit());
+        }
+        String topic = TopicFilterSql.condition(range.filter());
         int limit = Math.min(range.limit(), MAX_LIMIT);
         List<HistoryRecord> records = new ArrayList<>(Math.min(limit, 1024));
-        try (SqlExecutionContext ctx = store.newContext();
-             RecordCursorFactory factory = store.engine().select(sql, ctx);
-             RecordCursor cursor = factory.getCursor(ctx)) {
-            Record r = cursor.getRecord();
-            while (records.size() < limit && cursor.hasNext()) {
-                records.add(toRecord(r));
+        try (SqlExecutionContext ctx = store.newContext()) {
+            if (topic != null && Topics.hasWildcard(range.filter())) {
+                List<String> matching = matchingTopics(range.filter(), ctx);
+                if (matching != null && matching.isEmpty()) {
+                    return records;
+                }
+                if (matching != null) {
+                    topic = TopicFilterSql.in(matching);
+                }
+            }
+            String[] topicNames = new String[TOPIC_CACHE_MIN];
+            try (RecordCursorFactory factory = store.engine().select(sql(range, topic), ctx);
+                 RecordCursor cursor = factory.getCursor(ctx)) {
+                Record r = cursor.getRecord();
+                while (records.size() < limit && cursor.hasNext()) {
+                    int key = r.getInt(RawColumns.TOPIC);
+                    if (key >= topicNames.length && key < TOPIC_CACHE_MAX) {
+                        topicNames = Arrays.copyOf(topicNames, Math.min(TOPIC_CACHE_MAX, Math.max(key + 1, topicNames.length * 2)));
+                    }
+                    String name;
+                    if (key >= 0 && key < topicNames.length) {
+                        name = topicNames[key];
+                        if (name == null) {
+                            name = r.getSymA(RawColumns.TOPIC).toString();
+                            topicNames[key] = name;
+                        }
+                    } else {
+                        name = r.getSymA(RawColumns.TOPIC).toString();
+                    }
+                    records.add(toRecord(r, name));
+                }
             }
         } catch (IllegalArgumentException e) {
             throw e;
@@ -53,17 +91,40 @@ public final class QuestHistoryReader implements HistoryReader {
         return records;
     }
 
-    static String sql(HistoryRange range) {
-        if (range.limit() < 1) {
-            throw new IllegalArgumentException("limit must be positive, was " + range.limit());
+    /**
+     * The distinct stored topics {@code filter} matches, read from the topic symbol table (QuestDB answers a
+     * bare {@code SELECT DISTINCT} on a symbol column from the table, not from the rows), so the page query
+     * is an {@code IN} on symbol keys instead of a regular expression run on every row. {@code null} when
+     * more than {@link #MAX_RESOLVED_TOPICS} match: a long IN list costs more than the regex it replaces.
+     */
+    private List<String> matchingTopics(String filter, SqlExecutionContext ctx) throws Exception {
+        List<String> matching = new ArrayList<>();
+        try (RecordCursorFactory factory = store.engine().select("SELECT DISTINCT topic FROM " + Schema.RAW, ctx);
+             RecordCursor cursor = factory.getCursor(ctx)) {
+            Record r = cursor.getRecord();
+            while (cursor.hasNext()) {
+                CharSequence topic = r.getSymA(0);
+                if (topic != null) {
+                    String name = topic.toString();
+                    if (TopicMatcher.matches(filter, name)) {
+                        if (matching.size() == MAX_RESOLVED_TOPICS) {
+                            return null;
+                        }
+                        matching.add(name);
+                    }
+                }
+            }
         }
+        return matching;
+    }
+
+    static String sql(HistoryRange range, String topic) {
         StringBuilder sql = new StringBuilder("SELECT ").append(RawColumns.SELECT).append(" FROM ")
                 .append(Schema.RAW).append(" WHERE ");
         sql.append(timeCondition(range.fromMillis(), range.toMillis()));
         if (range.afterSequence() >= 0) {
             sql.append(" AND seq > ").append(range.afterSequence());
         }
-        String topic = TopicFilterSql.condition(range.filter());
         if (topic != null) {
             sql.append(" AND ").append(topic);
         }
@@ -83,10 +144,9 @@ public final class QuestHistoryReader implements HistoryReader {
         return millis >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toMicros(millis);
     }
 
-    private static HistoryRecord toRecord(Record r) {
+    private static HistoryRecord toRecord(Record r, String topic) {
         long seq = r.getLong(RawColumns.SEQ);
         long ts = r.getTimestamp(RawColumns.TS) / 1000;
-        String topic = r.getSymA(RawColumns.TOPIC).toString();
         byte[] payload = bytes(r.getBin(RawColumns.PAYLOAD));
         int qos = r.getByte(RawColumns.QOS);
         boolean retain = r.getBool(RawColumns.RETAIN);
