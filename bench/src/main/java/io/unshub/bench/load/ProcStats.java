@@ -13,14 +13,14 @@ import java.util.concurrent.TimeUnit;
  * {@code /proc/<pid>/stat}, counted in clock ticks of {@code getconf CLK_TCK} (usually 100 per second, so a sample is
  * only accurate to 10 ms: measured phases should last seconds, not milliseconds).
  */
-final class ProcStats {
+public final class ProcStats {
 
     private static final long DEFAULT_CLOCK_TICKS_PER_SECOND = 100;
 
     private final long pid;
     private final long clockTicksPerSecond;
 
-    ProcStats(long pid, long clockTicksPerSecond) {
+    public ProcStats(long pid, long clockTicksPerSecond) {
         this.pid = pid;
         this.clockTicksPerSecond = clockTicksPerSecond;
     }
@@ -38,7 +38,7 @@ final class ProcStats {
     }
 
     /** utime + stime of the process (all threads, not counting waited-for children), in seconds. */
-    double cpuSeconds() {
+    public double cpuSeconds() {
         String stat = read("stat");
         // Field 2 (comm) is parenthesised and may contain spaces or ')', so count fields after its last ')'.
         String[] fieldsFromState = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
@@ -100,7 +100,7 @@ final class ProcStats {
     }
 
     /** Asks {@code getconf CLK_TCK}; falls back to 100, the value on every mainstream Linux build. */
-    static long clockTicksPerSecond() {
+    public static long clockTicksPerSecond() {
         try {
             Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
             String output = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();

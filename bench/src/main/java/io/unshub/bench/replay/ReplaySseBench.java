@@ -3,6 +3,7 @@ package io.unshub.bench.replay;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import io.unshub.bench.load.ProcStats;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * The replay bench: fills a running hub's historian with {@code --messages} MQTT messages under
  * {@code bench/replay/<run>/...} (QoS 1, a window of acknowledged publishes), then replays them at speed 0 over
  * {@code GET /api/v1/replay} and parses the Server-Sent Events as they arrive (event boundaries, {@code id:}
- * lines, the final {@code end} event), reporting events per second. See bench/README.md.
+ * lines, the final {@code end} event), reporting events per second. With {@code --hub-pid} it also reports the
+ * hub's CPU time per event, which is what to compare when hub and client share a small machine. See bench/README.md.
  */
 public final class ReplaySseBench {
 
@@ -33,6 +35,7 @@ public final class ReplaySseBench {
         int httpPort = 8080;
         int messages = 1_000_000;
         int rounds = 3;
+        long hubPid = -1;
         String run = Long.toString(System.currentTimeMillis());
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
@@ -42,8 +45,9 @@ public final class ReplaySseBench {
                 case "--messages" -> messages = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--run" -> run = args[i + 1];
+                case "--hub-pid" -> hubPid = Long.parseLong(args[i + 1]);
                 default -> {
-                    System.err.println("usage: ReplaySseBench [--host h] [--mqtt-port p] [--http-port p] [--messages n] [--rounds r]");
+                    System.err.println("usage: ReplaySseBench [--host h] [--mqtt-port p] [--http-port p] [--messages n] [--rounds r] [--hub-pid pid]");
                     System.exit(2);
                 }
             }
@@ -65,11 +69,18 @@ public final class ReplaySseBench {
             Thread.sleep(500); // polling the store until the flush, not timing anything
         }
         System.out.printf("stored %,d of %,d messages%n", stored, messages);
+        ProcStats hub = hubPid > 0 ? new ProcStats(hubPid, ProcStats.clockTicksPerSecond()) : null;
         for (int round = 1; round <= rounds; round++) {
+            double hubCpuBefore = hub == null ? 0 : hub.cpuSeconds();
             Result r = replay(uri, true);
-            System.out.printf("round %d: %,d events, %,d bytes in %.3f s = %,.0f events/s (%.1f MB/s), end: %s%n", round,
-                    r.events, r.bytes, r.nanos / 1e9, r.events / (r.nanos / 1e9), r.bytes / (r.nanos / 1e9) / 1e6, r.end);
-            System.out.printf("RESULT,replay-sse,%d,%d,%.3f,%.0f%n", round, r.events, r.nanos / 1e9, r.events / (r.nanos / 1e9));
+            // Hub CPU per event bounds what one dedicated hub core could serve, independent of the client's share.
+            double hubCpuMicrosPerEvent = hub == null ? Double.NaN : (hub.cpuSeconds() - hubCpuBefore) * 1e6 / r.events;
+            System.out.printf("round %d: %,d events, %,d bytes in %.3f s = %,.0f events/s (%.1f MB/s), hub CPU %.2f us/event"
+                            + " (%,.0f events per hub CPU second), end: %s%n", round, r.events, r.bytes, r.nanos / 1e9,
+                    r.events / (r.nanos / 1e9), r.bytes / (r.nanos / 1e9) / 1e6, hubCpuMicrosPerEvent,
+                    1e6 / hubCpuMicrosPerEvent, r.end);
+            System.out.printf("RESULT,replay-sse,%d,%d,%.3f,%.0f,%.3f%n", round, r.events, r.nanos / 1e9,
+                    r.events / (r.nanos / 1e9), hubCpuMicrosPerEvent);
         }
     }
 

@@ -15,7 +15,6 @@ import io.unshub.historian.store.RawColumns;
 import io.unshub.historian.store.Schema;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,13 +28,6 @@ public final class QuestHistoryReader implements HistoryReader {
 
     /** Largest page a single read returns, whatever the caller asks. */
     public static final int MAX_LIMIT = 100_000;
-
-    /** Most topics a wildcard filter is resolved to before falling back to the per-row regex. */
-    static final int MAX_RESOLVED_TOPICS = 512;
-
-    /** Topic names are cached per query by symbol key (keys are dense from 0) up to this many keys. */
-    private static final int TOPIC_CACHE_MIN = 256;
-    private static final int TOPIC_CACHE_MAX = 1 << 16;
 
     private final HistorianStore store;
 
@@ -52,35 +44,24 @@ public final class QuestHistoryReader implements HistoryReader {
         int limit = Math.min(range.limit(), MAX_LIMIT);
         List<HistoryRecord> records = new ArrayList<>(Math.min(limit, 1024));
         try (SqlExecutionContext ctx = store.newContext()) {
+            SymbolNames topics = new SymbolNames(RawColumns.TOPIC);
+            TopicKeyFilter wildcard = null;
             if (topic != null && Topics.hasWildcard(range.filter())) {
-                List<String> matching = matchingTopics(range.filter(), ctx);
-                if (matching != null && matching.isEmpty()) {
+                if (!anyStoredTopicMatches(range.filter(), ctx)) {
                     return records;
                 }
-                if (matching != null) {
-                    topic = TopicFilterSql.in(matching);
-                }
+                // Matched per row by symbol key below, so the query has no topic condition and no LIMIT.
+                wildcard = new TopicKeyFilter(range.filter(), topics);
+                topic = null;
             }
-            String[] topicNames = new String[TOPIC_CACHE_MIN];
-            try (RecordCursorFactory factory = store.engine().select(sql(range, topic), ctx);
+            SymbolNames publishers = new SymbolNames(RawColumns.PUBLISHER);
+            try (RecordCursorFactory factory = store.engine().select(sql(range, topic, wildcard == null), ctx);
                  RecordCursor cursor = factory.getCursor(ctx)) {
                 Record r = cursor.getRecord();
                 while (records.size() < limit && cursor.hasNext()) {
-                    int key = r.getInt(RawColumns.TOPIC);
-                    if (key >= topicNames.length && key < TOPIC_CACHE_MAX) {
-                        topicNames = Arrays.copyOf(topicNames, Math.min(TOPIC_CACHE_MAX, Math.max(key + 1, topicNames.length * 2)));
+                    if (wildcard == null || wildcard.accepts(r)) {
+                        records.add(toRecord(r, topics.name(r), publishers.name(r)));
                     }
-                    String name;
-                    if (key >= 0 && key < topicNames.length) {
-                        name = topicNames[key];
-                        if (name == null) {
-                            name = r.getSymA(RawColumns.TOPIC).toString();
-                            topicNames[key] = name;
-                        }
-                    } else {
-                        name = r.getSymA(RawColumns.TOPIC).toString();
-                    }
-                    records.add(toRecord(r, name));
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -92,33 +73,25 @@ public final class QuestHistoryReader implements HistoryReader {
     }
 
     /**
-     * The distinct stored topics {@code filter} matches, read from the topic symbol table (QuestDB answers a
-     * bare {@code SELECT DISTINCT} on a symbol column from the table, not from the rows), so the page query
-     * is an {@code IN} on symbol keys instead of a regular expression run on every row. {@code null} when
-     * more than {@link #MAX_RESOLVED_TOPICS} match: a long IN list costs more than the regex it replaces.
+     * Whether any stored topic matches {@code filter}, read from the topic symbol table (QuestDB answers a bare
+     * {@code SELECT DISTINCT} on a symbol column from the table, not from the rows), so a filter that matches
+     * nothing costs no scan of the log.
      */
-    private List<String> matchingTopics(String filter, SqlExecutionContext ctx) throws Exception {
-        List<String> matching = new ArrayList<>();
+    private boolean anyStoredTopicMatches(String filter, SqlExecutionContext ctx) throws Exception {
         try (RecordCursorFactory factory = store.engine().select("SELECT DISTINCT topic FROM " + Schema.RAW, ctx);
              RecordCursor cursor = factory.getCursor(ctx)) {
             Record r = cursor.getRecord();
             while (cursor.hasNext()) {
                 CharSequence topic = r.getSymA(0);
-                if (topic != null) {
-                    String name = topic.toString();
-                    if (TopicMatcher.matches(filter, name)) {
-                        if (matching.size() == MAX_RESOLVED_TOPICS) {
-                            return null;
-                        }
-                        matching.add(name);
-                    }
+                if (topic != null && TopicMatcher.matches(filter, topic.toString())) {
+                    return true;
                 }
             }
         }
-        return matching;
+        return false;
     }
 
-    static String sql(HistoryRange range, String topic) {
+    static String sql(HistoryRange range, String topic, boolean limited) {
         StringBuilder sql = new StringBuilder("SELECT ").append(RawColumns.SELECT).append(" FROM ")
                 .append(Schema.RAW).append(" WHERE ");
         sql.append(timeCondition(range.fromMillis(), range.toMillis()));
@@ -128,7 +101,10 @@ public final class QuestHistoryReader implements HistoryReader {
         if (topic != null) {
             sql.append(" AND ").append(topic);
         }
-        return sql.append(" LIMIT ").append(Math.min(range.limit(), MAX_LIMIT)).toString();
+        if (limited) {
+            sql.append(" LIMIT ").append(Math.min(range.limit(), MAX_LIMIT));
+        }
+        return sql.toString();
     }
 
     /** {@code ts} in [from, to) for epoch milliseconds; open ends are written as no condition. */
@@ -144,7 +120,7 @@ public final class QuestHistoryReader implements HistoryReader {
         return millis >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toMicros(millis);
     }
 
-    private static HistoryRecord toRecord(Record r, String topic) {
+    private static HistoryRecord toRecord(Record r, String topic, String publisher) {
         long seq = r.getLong(RawColumns.SEQ);
         long ts = r.getTimestamp(RawColumns.TS) / 1000;
         byte[] payload = bytes(r.getBin(RawColumns.PAYLOAD));
@@ -165,9 +141,7 @@ public final class QuestHistoryReader implements HistoryReader {
                     contentType, responseTopic, correlationBin == null ? null : bytes(correlationBin),
                     RawColumns.userProperties(userProps));
         }
-        CharSequence publisher = r.getSymA(RawColumns.PUBLISHER);
-        return new HistoryRecord(seq, ts, topic, payload, qos, retain, properties,
-                publisher == null ? null : publisher.toString());
+        return new HistoryRecord(seq, ts, topic, payload, qos, retain, properties, publisher);
     }
 
     private static String text(Utf8Sequence value) {

@@ -2,8 +2,6 @@ package io.unshub.historian.query;
 
 import io.unshub.core.topic.Topics;
 
-import java.util.List;
-
 /**
  * An MQTT topic filter as a SQL condition on a {@code topic} symbol column: equality for a plain topic, a
  * regular expression for wildcards ('+' one level, '#' the rest; a filter starting with a wildcard does not
@@ -54,18 +52,6 @@ public final class TopicFilterSql {
         }
         regex.append('$');
         return "topic ~ '" + regex.toString().replace("'", "''") + "'";
-    }
-
-    /** {@code topic IN (...)} over exact topic names, the cheap form of a filter resolved against the symbol table. */
-    public static String in(List<String> topics) {
-        StringBuilder c = new StringBuilder("topic IN (");
-        for (int i = 0; i < topics.size(); i++) {
-            if (i > 0) {
-                c.append(',');
-            }
-            c.append('\'').append(topics.get(i).replace("'", "''")).append('\'');
-        }
-        return c.append(')').toString();
     }
 
     private static String quote(String literal) {

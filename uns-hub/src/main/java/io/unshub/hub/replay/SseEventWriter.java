@@ -9,7 +9,8 @@ import java.util.Base64;
 /**
  * Formats replay Server-Sent Events straight into bytes, many per chunk: {@code id: <sequence>} and
  * {@code data: <JSON>} (the shape {@link ReplayEvent} documents), the JSON written by hand with its escaping, so
- * that a replay at speed 0 costs neither a serializer call nor a network write per event.
+ * that a replay at speed 0 costs neither a serializer call nor a network write per event. Topic and publisher
+ * names repeat from event to event, so their encoded JSON form is kept in a small cache.
  *
  * <p>Not thread-safe: owned by the replay's current worker (one at a time, see {@link SseStream}).
  */
@@ -27,6 +28,27 @@ final class SseEventWriter {
     private static final byte[] UTF8_END = ascii(",\"encoding\":\"utf-8\"}\n\n");
     private static final byte[] BASE64_END = ascii(",\"encoding\":\"base64\"}\n\n");
     private static final byte[] NULL = ascii("null");
+
+    /** Per ASCII character: 0 when it is written as is, else the character after a backslash ('u': \\u00XX). */
+    private static final byte[] ASCII_ESCAPES = new byte[128];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            ASCII_ESCAPES[c] = 'u';
+        }
+        ASCII_ESCAPES['"'] = '"';
+        ASCII_ESCAPES['\\'] = '\\';
+        ASCII_ESCAPES['\n'] = 'n';
+        ASCII_ESCAPES['\r'] = 'r';
+        ASCII_ESCAPES['\t'] = 't';
+        ASCII_ESCAPES['\b'] = 'b';
+        ASCII_ESCAPES['\f'] = 'f';
+    }
+
+    private static final int NAME_CACHE_SIZE = 256; // a power of two
+
+    private final String[] cachedNames = new String[NAME_CACHE_SIZE];
+    private final byte[][] cachedJson = new byte[NAME_CACHE_SIZE][];
 
     private byte[] buf;
     private int len;
@@ -57,17 +79,20 @@ final class SseEventWriter {
         // Worst case: every payload byte escaped as a six-byte unicode escape or base64 (4/3), plus the rest.
         ensure(payload.length * 6 + 256);
         put(ID);
+        int sequenceStart = len;
         putLong(record.sequence());
+        int sequenceLength = len - sequenceStart;
         put(SEQUENCE);
-        putLong(record.sequence());
+        System.arraycopy(buf, sequenceStart, buf, len, sequenceLength);
+        len += sequenceLength;
         put(TIMESTAMP);
         putLong(record.receivedAtMillis());
         put(TOPIC);
-        string(record.topic());
+        name(record.topic());
         put(QOS);
         putLong(record.qos());
         put(record.retain() ? RETAIN_TRUE : RETAIN_FALSE);
-        string(record.publisher());
+        name(record.publisher());
         put(PAYLOAD);
         int start = len;
         if (utf8String(payload)) {
@@ -114,6 +139,29 @@ final class SseEventWriter {
         len = end;
     }
 
+    /** {@link #string} through the cache of recently written names. */
+    private void name(String text) {
+        if (text == null) {
+            put(NULL);
+            return;
+        }
+        int slot = text.hashCode() & (NAME_CACHE_SIZE - 1);
+        String cached = cachedNames[slot];
+        byte[] json;
+        if (cached == text || text.equals(cached)) {
+            json = cachedJson[slot];
+        } else {
+            int start = len;
+            string(text);
+            json = Arrays.copyOfRange(buf, start, len);
+            len = start;
+            cachedJson[slot] = json;
+        }
+        cachedNames[slot] = text; // the newest instance, so the next row of the same query hits on identity
+        ensure(json.length);
+        put(json);
+    }
+
     /** A JSON string (or null) from Java text, UTF-8 encoded. */
     private void string(String text) {
         if (text == null) {
@@ -151,13 +199,30 @@ final class SseEventWriter {
      * forms, no surrogates, nothing above U+10FFFF); false, with garbage written, otherwise.
      */
     private boolean utf8String(byte[] bytes) {
-        buf[len++] = '"';
+        // Locals rather than fields in this loop: it runs once per payload byte.
+        byte[] out = buf;
+        int pos = len;
+        out[pos++] = '"';
         int i = 0;
         int n = bytes.length;
         while (i < n) {
             int b = bytes[i];
             if (b >= 0) {
-                ascii((char) b);
+                byte escape = ASCII_ESCAPES[b];
+                if (escape == 0) {
+                    out[pos++] = (byte) b;
+                } else {
+                    out[pos++] = '\\';
+                    if (escape == 'u') {
+                        out[pos++] = 'u';
+                        out[pos++] = '0';
+                        out[pos++] = '0';
+                        out[pos++] = HEX[b >> 4];
+                        out[pos++] = HEX[b & 0xF];
+                    } else {
+                        out[pos++] = escape;
+                    }
+                }
                 i++;
                 continue;
             }
@@ -195,28 +260,23 @@ final class SseEventWriter {
                     return false;
                 }
             }
-            System.arraycopy(bytes, i, buf, len, count);
-            len += count;
+            System.arraycopy(bytes, i, out, pos, count);
+            pos += count;
             i += count;
         }
-        buf[len++] = '"';
+        out[pos++] = '"';
+        len = pos;
         return true;
     }
 
     private void ascii(char c) {
-        if (c >= 0x20 && c != '"' && c != '\\') {
+        byte escape = ASCII_ESCAPES[c];
+        if (escape == 0) {
             buf[len++] = (byte) c;
-            return;
-        }
-        switch (c) {
-            case '"' -> twoChar('"');
-            case '\\' -> twoChar('\\');
-            case '\n' -> twoChar('n');
-            case '\r' -> twoChar('r');
-            case '\t' -> twoChar('t');
-            case '\b' -> twoChar('b');
-            case '\f' -> twoChar('f');
-            default -> escape(c);
+        } else if (escape == 'u') {
+            escape(c);
+        } else {
+            twoChar((char) escape);
         }
     }
 
