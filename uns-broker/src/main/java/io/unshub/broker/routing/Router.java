@@ -85,6 +85,8 @@ public final class Router implements UnsBus {
      * Publishes with the store: the message is recorded for every persistent session that gets it at QoS 1/2
      * (and as retained), together with what {@code extra} adds (inbound QoS 2 state), in one batch; the
      * deliveries to sessions happen once that batch is durable, so a later removal can never overtake them.
+     * A batch that holds only the retained value puts no session's state at stake, so its deliveries go at once
+     * (a projection of Sparkplug metrics retains every value: waiting for each fsync cost milliseconds).
      * A shared group's message is stored the same way when the member picked for it is a persistent session
      * (connected or not); in-process subscribers and other members get it at once. The caller acknowledges after
      * {@link Publication#durable()}.
@@ -106,6 +108,7 @@ public final class Router implements UnsBus {
             retained.apply(message);
             batch.applyRetained(message);
         }
+        int retainedOps = batch.size();
         DeliveryPlan plan = plans.get();
         if (plan.busy) {
             plan = new DeliveryPlan();
@@ -137,6 +140,10 @@ public final class Router implements UnsBus {
             if (batch.isEmpty()) {
                 plan.deliver();
                 return new Publication(outcome, null);
+            }
+            if (batch.size() == retainedOps) {
+                plan.deliver();
+                return new Publication(outcome, store.commit(batch));
             }
             Runnable deliveries = plan.snapshot(sequences);
             CompletableFuture<Void> durable = store.commit(batch);
