@@ -6,13 +6,18 @@ import io.questdb.cairo.sql.RecordCursorFactory;
 import io.questdb.griffin.SqlExecutionContext;
 import io.unshub.historian.store.HistorianStore;
 import io.unshub.historian.store.Schema;
+import io.unshub.historian.store.TableGroup;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Time-bucketed aggregates of decoded numeric values with the engine's SAMPLE BY, one series per topic.
- * Thread-safe like {@link QuestHistoryReader}: each call has its own SQL context.
+ * With several retention groups each group's value table is sampled on its own and buckets of the same
+ * topic and start are combined (a topic whose class changed group has values in both). Thread-safe like
+ * {@link QuestHistoryReader}: each call has its own SQL context.
  */
 public final class HistoryAggregates {
 
@@ -26,7 +31,43 @@ public final class HistoryAggregates {
     }
 
     public List<AggregateBucket> aggregate(AggregateQuery query) throws HistoryException {
-        String sql = sql(query);
+        List<TableGroup> groups = store.groups();
+        if (groups.size() == 1) {
+            return one(query);
+        }
+        // topic -> bucket start -> the bucket combined over the groups, both in the order of the answer
+        Map<String, TreeMap<Long, Partial>> series = new TreeMap<>();
+        for (TableGroup group : groups) {
+            String sql = sql(group.numericName(), query, true);
+            try (SqlExecutionContext ctx = store.newContext();
+                 RecordCursorFactory factory = store.engine().select(sql, ctx);
+                 RecordCursor cursor = factory.getCursor(ctx)) {
+                Record r = cursor.getRecord();
+                while (cursor.hasNext()) {
+                    Partial p = new Partial(r.getDouble(2), r.getLong(3), r.getTimestamp(4), r.getTimestamp(5));
+                    series.computeIfAbsent(r.getSymA(1).toString(), t -> new TreeMap<>())
+                            .merge(r.getTimestamp(0) / 1000, p, (a, b) -> a.combine(b, query.fn()));
+                }
+            } catch (Exception e) {
+                throw new HistoryException("aggregate failed: " + e.getMessage(), e);
+            }
+        }
+        List<AggregateBucket> buckets = new ArrayList<>();
+        for (Map.Entry<String, TreeMap<Long, Partial>> topic : series.entrySet()) {
+            for (Map.Entry<Long, Partial> bucket : topic.getValue().entrySet()) {
+                if (buckets.size() == MAX_BUCKETS) {
+                    return buckets;
+                }
+                Partial p = bucket.getValue();
+                buckets.add(new AggregateBucket(topic.getKey(), bucket.getKey(),
+                        query.fn().equals("count") ? p.count : p.value, p.count));
+            }
+        }
+        return buckets;
+    }
+
+    private List<AggregateBucket> one(AggregateQuery query) throws HistoryException {
+        String sql = sql(Schema.NUMERIC, query, false);
         List<AggregateBucket> buckets = new ArrayList<>();
         try (SqlExecutionContext ctx = store.newContext();
              RecordCursorFactory factory = store.engine().select(sql, ctx);
@@ -43,10 +84,17 @@ public final class HistoryAggregates {
         return buckets;
     }
 
-    static String sql(AggregateQuery query) {
+    /**
+     * The SAMPLE BY query on {@code table}; {@code combinable} adds the first and last value timestamps of each
+     * bucket, which decide {@code first} and {@code last} when buckets of several tables are combined.
+     */
+    static String sql(String table, AggregateQuery query, boolean combinable) {
         String fn = query.fn().equals("count") ? "count()" : query.fn() + "(value)";
-        StringBuilder sql = new StringBuilder("SELECT ts, topic, ").append(fn).append(" v, count() n FROM ")
-                .append(Schema.NUMERIC).append(" WHERE ")
+        StringBuilder sql = new StringBuilder("SELECT ts, topic, ").append(fn).append(" v, count() n");
+        if (combinable) {
+            sql.append(", min(ts) f, max(ts) l");
+        }
+        sql.append(" FROM ").append(table).append(" WHERE ")
                 .append(QuestHistoryReader.timeCondition(query.fromMillis(), query.toMillis()));
         String topic = TopicFilterSql.condition(query.filter());
         if (topic != null) {
@@ -54,5 +102,24 @@ public final class HistoryAggregates {
         }
         sql.append(" SAMPLE BY ").append(query.every()).append(" ALIGN TO CALENDAR");
         return "SELECT * FROM (" + sql + ") ORDER BY topic, ts LIMIT " + MAX_BUCKETS;
+    }
+
+    /** One table's bucket: its aggregate, how many values it covers and when its first and last value were. */
+    private record Partial(double value, long count, long firstMicros, long lastMicros) {
+
+        Partial combine(Partial o, String fn) {
+            long n = count + o.count;
+            long first = Math.min(firstMicros, o.firstMicros);
+            long last = Math.max(lastMicros, o.lastMicros);
+            double v = switch (fn) {
+                case "avg" -> (value * count + o.value * o.count) / n;
+                case "min" -> Math.min(value, o.value);
+                case "max" -> Math.max(value, o.value);
+                case "first" -> o.firstMicros < firstMicros ? o.value : value;
+                case "last" -> o.lastMicros > lastMicros ? o.value : value;
+                default -> n; // count
+            };
+            return new Partial(v, n, first, last);
+        }
     }
 }
