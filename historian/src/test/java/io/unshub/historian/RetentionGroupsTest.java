@@ -10,6 +10,7 @@ import io.unshub.historian.replay.ReplayRequest;
 import io.unshub.historian.replay.ReplayRun;
 import io.unshub.historian.replay.ReplaySink;
 import io.unshub.historian.retention.RetentionPolicy;
+import io.unshub.historian.store.HistorianStore;
 import io.unshub.historian.store.TableGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -74,8 +76,8 @@ class RetentionGroupsTest {
         start(policy);
     }
 
-    /** One published message: its age in days, its topic and its payload. */
-    private record Sent(int age, String topic, String payload) {
+    /** One published message: its age in days, its topic, its payload and its receive time. */
+    private record Sent(int age, String topic, String payload, long receivedAt) {
     }
 
     /** Publishes one value per topic for each age (days before today, oldest first), so sequences cross groups. */
@@ -84,7 +86,7 @@ class RetentionGroupsTest {
         for (int age : ages) {
             for (String topic : List.of(EDGE, STATE, CMD)) {
                 long t = today() - age * DAY + 1_000 + sent.size();
-                sent.add(new Sent(age, topic, value(age, t)));
+                sent.add(new Sent(age, topic, value(age, t), t));
                 brokerFixture.broker().bus().publish(at(t, topic, value(age, t)));
             }
         }
@@ -119,6 +121,7 @@ class RetentionGroupsTest {
         start(POLICY);
         assertThat(historian.store().groups()).extracting(TableGroup::rawName)
                 .containsExactly("uns_msg", "uns_msg_r1", "uns_msg_r3");
+        assertThat(historian.store().legacyUntilMillis()).isEqualTo(HistorianStore.NO_LEGACY);
         List<Sent> published = publishAges(4, 3, 2, 1, 0);
         assertThat(payloads(readAll("#", 1000))).containsExactlyElementsOf(payloadsOf(published));
 
@@ -232,5 +235,32 @@ class RetentionGroupsTest {
         assertThat(historian.applyRetention()).isEqualTo(2);
         assertThat(readAll(EDGE, 100)).hasSize(8).extracting(r -> new String(r.payload(), StandardCharsets.UTF_8))
                 .noneMatch(p -> p.contains("100.0"));
+    }
+
+    @Test
+    void afterAnUpgradeTheOnceSharedTablesAreTheDefaultGroupAndKeepTheirRowsByTheLongestRetention() throws Exception {
+        // The store as a hub without retention groups left it: one set of tables for every class, no split marker.
+        start(new RetentionPolicy(0, Map.of()));
+        List<Sent> before = publishAges(4, 2);
+        historian.close();
+        historian = null;
+        Files.delete(dir.resolve("retention-split"));
+
+        start(new RetentionPolicy(1, Map.of("_edge", 3)));
+        long newest = before.get(before.size() - 1).receivedAt();
+        assertThat(historian.store().legacyUntilMillis()).isEqualTo(newest);
+        List<Sent> after = publishAges(0);
+
+        // uns_msg keeps the rows from before the upgrade by the longest retention (3 days), whatever their class:
+        // the 4-day-old partition goes (raw and values), the 2-day-old one stays although the default is 1 day.
+        assertThat(historian.applyRetention()).isEqualTo(2);
+        List<Sent> expected = new ArrayList<>(before.subList(3, 6));
+        expected.addAll(after);
+        assertThat(payloads(readAll("#", 2))).containsExactlyElementsOf(payloadsOf(expected));
+
+        // The marker is written once: a restart does not take newer rows for pre-upgrade ones.
+        restart(new RetentionPolicy(1, Map.of("_edge", 3)));
+        assertThat(historian.store().legacyUntilMillis()).isEqualTo(newest);
+        assertThat(payloads(readAll("#", 1000))).containsExactlyElementsOf(payloadsOf(expected));
     }
 }

@@ -32,7 +32,11 @@ public final class HistorianStore implements AutoCloseable {
 
     private final Path directory;
     private final CairoEngine engine;
+    /** Where the store records when its tables were first used per retention group. */
+    static final String SPLIT_FILE = "retention-split";
+
     private final List<TableGroup> groups;
+    private final long legacyUntilMillis;
 
     private HistorianStore(Path directory, CairoEngine engine, int defaultDays, Collection<Integer> classDays)
             throws SqlException {
@@ -59,6 +63,33 @@ public final class HistorianStore implements AutoCloseable {
             all.add(create(Schema.suffix(days), days, false));
         }
         this.groups = List.copyOf(all);
+        this.legacyUntilMillis = legacyUntil(directory.resolve(SPLIT_FILE));
+    }
+
+    /**
+     * Reads the receive time of the newest row stored before this store had retention groups, recording it on the
+     * first open: the default group's tables were then shared by every class and kept by the longest retention.
+     */
+    private long legacyUntil(Path file) throws SqlException {
+        try {
+            if (Files.exists(file)) {
+                String text = Files.readString(file).trim();
+                return text.equals("none") ? NO_LEGACY : Long.parseLong(text.substring(text.indexOf('=') + 1));
+            }
+            long last = NO_LEGACY;
+            try (SqlExecutionContext ctx = newContext();
+                 RecordCursorFactory factory = engine.select("SELECT ts FROM " + Schema.RAW + " LIMIT -1", ctx);
+                 RecordCursor cursor = factory.getCursor(ctx)) {
+                if (cursor.hasNext()) {
+                    last = cursor.getRecord().getTimestamp(0) / 1000;
+                }
+            }
+            Files.writeString(file, last == NO_LEGACY ? "none\n" : "legacy-until-ms=" + last + "\n");
+            return last;
+        } catch (IOException | NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new UncheckedIOException(new IOException("cannot read or write " + file.toAbsolutePath()
+                    + " (\"none\" or \"legacy-until-ms=<epoch ms>\"): " + e.getMessage(), e));
+        }
     }
 
     private TableGroup create(String suffix, int days, boolean inForce) throws SqlException {
@@ -120,6 +151,19 @@ public final class HistorianStore implements AutoCloseable {
 
     public TableToken text() {
         return groups.get(0).text();
+    }
+
+    /** {@link #legacyUntilMillis()} when the store was created with retention groups. */
+    public static final long NO_LEGACY = Long.MIN_VALUE;
+
+    /**
+     * The receive time of the newest row written before the store had retention groups (an upgrade from the
+     * single set of tables), or {@link #NO_LEGACY}. Those rows are all in the default group's tables, whatever
+     * their class, and were promised the longest retention in force; retention keeps that promise for the
+     * default group's partitions up to this time.
+     */
+    public long legacyUntilMillis() {
+        return legacyUntilMillis;
     }
 
     /** Every retention group: the default one first, then those in force by days, then those left from earlier. */

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.LongPredicate;
 
 /**
  * Appends rows to the tables of each retention group ({@link TableGroup}, by index in
@@ -208,16 +209,17 @@ public final class RowWriter implements AutoCloseable {
     }
 
     /**
-     * Drops the day partitions of the three tables of {@code group} that end before {@code cutoffMillis};
-     * returns how many. A table that fails is skipped (and reported through {@code onFailure}).
+     * Drops the day partitions of the three tables of {@code group} whose start (epoch microseconds) {@code expired}
+     * accepts, except each table's newest, which is the active one; returns how many. A table that fails is skipped
+     * and reported through {@code onFailure}.
      */
-    public int dropPartitionsBefore(int group, long cutoffMillis, BiConsumer<TableToken, RuntimeException> onFailure) {
+    public int dropPartitions(int group, LongPredicate expired, BiConsumer<TableToken, RuntimeException> onFailure) {
         open();
         TableWriter[] writers = {raw[group], numeric[group], text[group]};
         int dropped = 0;
         for (TableWriter writer : writers) {
             try {
-                dropped += dropPartitionsBefore(writer, cutoffMillis);
+                dropped += dropPartitions(writer, expired);
             } catch (RuntimeException e) {
                 onFailure.accept(writer.getTableToken(), e);
             }
@@ -225,16 +227,21 @@ public final class RowWriter implements AutoCloseable {
         return dropped;
     }
 
-    private static int dropPartitionsBefore(TableWriter writer, long cutoffMillis) {
-        long cutoffMicros = TimeUnit.MILLISECONDS.toMicros(cutoffMillis);
-        long dayMicros = TimeUnit.DAYS.toMicros(1);
-        int dropped = 0;
-        // The newest partition is the active one and is never dropped here.
-        while (writer.getPartitionCount() > 1 && writer.getPartitionTimestamp(0) + dayMicros <= cutoffMicros) {
-            if (!writer.removePartition(writer.getPartitionTimestamp(0))) {
-                break;
+    private static int dropPartitions(TableWriter writer, LongPredicate expired) {
+        int candidates = writer.getPartitionCount() - 1;
+        long[] starts = new long[Math.max(0, candidates)];
+        int n = 0;
+        for (int i = 0; i < candidates; i++) {
+            long start = writer.getPartitionTimestamp(i);
+            if (expired.test(start)) {
+                starts[n++] = start;
             }
-            dropped++;
+        }
+        int dropped = 0;
+        for (int i = 0; i < n; i++) {
+            if (writer.removePartition(starts[i])) {
+                dropped++;
+            }
         }
         return dropped;
     }
