@@ -37,7 +37,7 @@ public final class Schema {
     static final String GROUP_SUFFIX = "_r";
 
     private static final Pattern GROUP_RAW = Pattern.compile(
-            Pattern.quote(RAW + GROUP_SUFFIX) + "([0-9]{1,5})");
+            Pattern.quote(RAW + GROUP_SUFFIX) + "([0-9]{1,9})");
 
     /** The name of {@code base} ({@link #RAW}, {@link #NUMERIC} or {@link #TEXT}) in the group with {@code suffix}. */
     static String name(String base, String suffix) {

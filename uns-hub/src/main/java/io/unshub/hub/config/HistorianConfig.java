@@ -65,13 +65,14 @@ public interface HistorianConfig {
     /** How long history is kept ({@code uns.historian.retention.*}). */
     interface Retention {
 
-        /** Days kept for classes without their own entry; 0 keeps forever. Default {@code 30}. */
+        /** Days kept for classes without their own entry and for topics without a class; 0 keeps forever. Default {@code 30}. */
         @WithDefault("30")
         int defaultDays();
 
         /**
          * Days per namespace class, e.g. {@code uns.historian.retention.classes._edge=90}; 0 keeps forever.
-         * Partitions are shared, so the longest retention in force decides when a day is dropped. Default none.
+         * Every distinct day count in force gets its own set of tables (retention group) whose day partitions
+         * are dropped by that count, so each class keeps exactly its own days. Default none.
          */
         Map<String, Integer> classes();
 
