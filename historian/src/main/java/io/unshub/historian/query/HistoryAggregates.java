@@ -5,19 +5,19 @@ import io.questdb.cairo.sql.RecordCursor;
 import io.questdb.cairo.sql.RecordCursorFactory;
 import io.questdb.griffin.SqlExecutionContext;
 import io.unshub.historian.store.HistorianStore;
-import io.unshub.historian.store.Schema;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Time-bucketed aggregates of decoded numeric values with the engine's SAMPLE BY, one series per topic.
+ * Time-bucketed aggregates of decoded numeric values in the embedded store with the engine's SAMPLE BY
+ * ({@link AggregateSql#EMBEDDED}), one series per topic.
  * Thread-safe like {@link QuestHistoryReader}: each call has its own SQL context.
  */
-public final class HistoryAggregates {
+public final class HistoryAggregates implements AggregateSource {
 
     /** Most buckets one query returns. */
-    public static final int MAX_BUCKETS = 100_000;
+    public static final int MAX_BUCKETS = AggregateSql.MAX_BUCKETS;
 
     private final HistorianStore store;
 
@@ -25,8 +25,9 @@ public final class HistoryAggregates {
         this.store = store;
     }
 
+    @Override
     public List<AggregateBucket> aggregate(AggregateQuery query) throws HistoryException {
-        String sql = sql(query);
+        String sql = AggregateSql.EMBEDDED.sql(query);
         List<AggregateBucket> buckets = new ArrayList<>();
         try (SqlExecutionContext ctx = store.newContext();
              RecordCursorFactory factory = store.engine().select(sql, ctx);
@@ -41,18 +42,5 @@ public final class HistoryAggregates {
             throw new HistoryException("aggregate failed: " + e.getMessage(), e);
         }
         return buckets;
-    }
-
-    static String sql(AggregateQuery query) {
-        String fn = query.fn().equals("count") ? "count()" : query.fn() + "(value)";
-        StringBuilder sql = new StringBuilder("SELECT ts, topic, ").append(fn).append(" v, count() n FROM ")
-                .append(Schema.NUMERIC).append(" WHERE ")
-                .append(QuestHistoryReader.timeCondition(query.fromMillis(), query.toMillis()));
-        String topic = TopicFilterSql.condition(query.filter());
-        if (topic != null) {
-            sql.append(" AND ").append(topic);
-        }
-        sql.append(" SAMPLE BY ").append(query.every()).append(" ALIGN TO CALENDAR");
-        return "SELECT * FROM (" + sql + ") ORDER BY topic, ts LIMIT " + MAX_BUCKETS;
     }
 }

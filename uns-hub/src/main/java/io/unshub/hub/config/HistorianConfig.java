@@ -62,6 +62,8 @@ public interface HistorianConfig {
 
     Export export();
 
+    Query query();
+
     /** How long history is kept ({@code uns.historian.retention.*}). */
     interface Retention {
 
@@ -120,5 +122,41 @@ public interface HistorianConfig {
         /** The longest back-off between retries. Default {@code 30s}. */
         @WithDefault("30s")
         Duration maxRetryDelay();
+    }
+
+    /**
+     * Where {@code GET /api/v1/history/aggregate} reads ({@code uns.historian.query.*}). Raw history and replay
+     * always read the embedded store: the raw log with its payload bytes is not exported.
+     */
+    interface Query {
+
+        /**
+         * {@code embedded} (the hub's own store) or {@code external} (a QuestDB the export writes to, at
+         * {@code uns.historian.query.external.url}). Default {@code embedded}.
+         */
+        @WithDefault("embedded")
+        String target();
+
+        External external();
+
+        /** The external QuestDB's HTTP {@code /exec} JSON API ({@code uns.historian.query.external.*}). */
+        interface External {
+
+            /** Its HTTP address, e.g. {@code http://questdb:9000}. Required when the target is external. */
+            Optional<String> url();
+
+            /** HTTP basic user (QuestDB's {@code http.user}), with {@code password}. Default none. */
+            Optional<String> username();
+
+            /** HTTP basic password (QuestDB's {@code http.password}). Default none. */
+            Optional<String> password();
+
+            /** Bearer token (QuestDB Enterprise), instead of username and password. Default none. */
+            Optional<String> token();
+
+            /** Longest wait for the connection and for the whole answer of one query. Default {@code 10s}. */
+            @WithDefault("10s")
+            Duration timeout();
+        }
     }
 }

@@ -7,8 +7,12 @@ import io.unshub.core.topic.Topics;
 import io.unshub.historian.Historian;
 import io.unshub.historian.export.ExportSettings;
 import io.unshub.historian.ingest.IngestSettings;
+import io.unshub.historian.query.AggregateSource;
+import io.unshub.historian.query.ExternalQuerySettings;
+import io.unshub.historian.query.ExternalQueryStatus;
 import io.unshub.historian.query.HistoryException;
 import io.unshub.historian.query.HistoryReader;
+import io.unshub.historian.query.QuestDbHttpAggregates;
 import io.unshub.historian.retention.RetentionPolicy;
 import io.unshub.hub.config.HistorianConfig;
 import io.unshub.hub.config.InvalidConfigException;
@@ -18,7 +22,10 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +33,13 @@ import java.util.Map;
 /**
  * The historian as the hub runs it: opened from {@code uns.historian.*} (store and readers usable at once),
  * fed from the bus after the broker started (lifecycle priority 20), drained and closed before the broker
- * stops. Produces the {@link HistoryReader} every history and replay door reads through.
+ * stops. Produces the {@link HistoryReader} every history and replay door reads through, and chooses where
+ * aggregates are read ({@code uns.historian.query.target}: the embedded store or an external QuestDB).
  */
 @Singleton
 public class HistorianRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HistorianRuntime.class);
 
     static final HistoryReader DISABLED = range -> {
         throw new HistoryException("the historian is disabled (uns.historian.enabled=false)", null);
@@ -38,13 +48,60 @@ public class HistorianRuntime {
     private final HistorianConfig config;
     private final UnsBus bus;
     private final Historian historian;
+    private final QuestDbHttpAggregates external;
 
     HistorianRuntime(UnsConfig uns, HistorianConfig config, NamespaceRuntime namespace, UnsBus bus) {
         this.config = config;
         this.bus = bus;
+        ExternalQuerySettings query = config.enabled() ? externalQuery(config.query()) : null;
         this.historian = config.enabled()
                 ? Historian.open(settings(uns, config), namespace::current)
                 : null;
+        this.external = query == null ? null : new QuestDbHttpAggregates(query);
+    }
+
+    /** The external query server, or {@code null} when aggregates read the embedded store. */
+    static ExternalQuerySettings externalQuery(HistorianConfig.Query query) {
+        String target = query.target().trim();
+        if (target.equals("embedded")) {
+            return null;
+        }
+        if (!target.equals("external")) {
+            throw new InvalidConfigException("uns.historian.query.target", "must be embedded or external, was '"
+                    + query.target() + "'");
+        }
+        HistorianConfig.Query.External e = query.external();
+        String url = e.url().map(String::trim).filter(u -> !u.isEmpty()).orElseThrow(() -> new InvalidConfigException(
+                "uns.historian.query.external.url", "is required when uns.historian.query.target=external"));
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException ex) {
+            throw new InvalidConfigException("uns.historian.query.external.url", "is not a URL: " + ex.getMessage());
+        }
+        String username = e.username().filter(u -> !u.isEmpty()).orElse(null);
+        String password = e.password().orElse(null);
+        String token = e.token().filter(t -> !t.isEmpty()).orElse(null);
+        if (e.timeout().isZero() || e.timeout().isNegative()) {
+            throw new InvalidConfigException("uns.historian.query.external.timeout", "must be positive, was " + e.timeout());
+        }
+        if (username != null && password == null) {
+            throw new InvalidConfigException("uns.historian.query.external.password",
+                    "is required with uns.historian.query.external.username");
+        }
+        if (username == null && password != null) {
+            throw new InvalidConfigException("uns.historian.query.external.username",
+                    "is required with uns.historian.query.external.password");
+        }
+        if (username != null && token != null) {
+            throw new InvalidConfigException("uns.historian.query.external.token",
+                    "give either a token or username and password, not both");
+        }
+        try {
+            return new ExternalQuerySettings(uri, username, password, token, e.timeout());
+        } catch (IllegalArgumentException ex) {
+            throw new InvalidConfigException("uns.historian.query.external.url", ex.getMessage());
+        }
     }
 
     static Historian.Settings settings(UnsConfig uns, HistorianConfig config) {
@@ -110,17 +167,41 @@ public class HistorianRuntime {
         if (historian != null) {
             historian.start(bus);
         }
+        if (external != null) {
+            LOG.info("Historian: aggregates read from the external QuestDB at {}; raw history and replay read the "
+                    + "embedded store{}", external.status().url(), config.export().enabled() ? ""
+                    : " (this hub's export is off: the external server must be filled by another writer)");
+        }
     }
 
     void onStop(@Observes @Priority(Integer.MAX_VALUE - 20) ShutdownEvent event) {
         if (historian != null) {
             historian.stop(config.drainTimeout().toMillis());
         }
+        if (external != null) {
+            external.close();
+        }
     }
 
     /** The historian, or {@code null} when {@code uns.historian.enabled=false}. */
     public Historian historian() {
         return historian;
+    }
+
+    /**
+     * Where aggregates are read: the external QuestDB when {@code uns.historian.query.target=external}, else the
+     * embedded store; {@code null} when the historian is disabled.
+     */
+    public AggregateSource aggregates() {
+        if (historian == null) {
+            return null;
+        }
+        return external != null ? external : historian.aggregates();
+    }
+
+    /** The external query server's counters, or {@code null} when aggregates read the embedded store. */
+    public ExternalQueryStatus externalQueryStatus() {
+        return external == null ? null : external.status();
     }
 
     @Produces
