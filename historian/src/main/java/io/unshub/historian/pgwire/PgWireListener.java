@@ -13,8 +13,6 @@ import io.questdb.mp.WorkerPool;
 import io.questdb.network.Net;
 import io.questdb.network.NetworkError;
 
-import java.util.regex.Pattern;
-
 /**
  * QuestDB's own PostgreSQL wire server on the historian's engine, for SQL clients such as Grafana: one user,
  * read-only. Every session gets QuestDB's read-only security context (the mechanism QuestDB's server uses
@@ -28,9 +26,6 @@ import java.util.regex.Pattern;
  * is closed.
  */
 public final class PgWireListener implements AutoCloseable {
-
-    private static final Pattern IPV4 = Pattern.compile(
-            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
 
     private final WorkerPool pool;
     private final PGServer server;
@@ -47,7 +42,6 @@ public final class PgWireListener implements AutoCloseable {
     /**
      * Binds and starts serving.
      *
-     * @throws IllegalArgumentException when the host is not an IPv4 address
      * @throws IllegalStateException    when the port cannot be bound (in use, no permission)
      */
     public static PgWireListener start(CairoEngine engine, PgWireSettings settings) {
@@ -70,10 +64,7 @@ public final class PgWireListener implements AutoCloseable {
     }
 
     private static int ipv4(String host) {
-        // QuestDB binds IPv4 only and its parser throws an Error on bad input: check the shape first.
-        if (!IPV4.matcher(host).matches()) {
-            throw new IllegalArgumentException("'" + host + "' is not an IPv4 address (e.g. 127.0.0.1 or 0.0.0.0)");
-        }
+        // PgWireSettings checked the shape: QuestDB's parser throws an Error on bad input.
         return Net.parseIPv4(host);
     }
 

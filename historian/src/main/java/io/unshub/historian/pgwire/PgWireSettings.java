@@ -1,6 +1,7 @@
 package io.unshub.historian.pgwire;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The read-only PostgreSQL wire listener on the historian's engine.
@@ -12,12 +13,22 @@ import java.util.Objects;
  */
 public record PgWireSettings(String host, int port, String user, String password) {
 
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
+    /** @throws IllegalArgumentException naming the bad part: QuestDB binds IPv4 addresses only */
     public PgWireSettings {
         Objects.requireNonNull(host, "host");
+        if (!IPV4.matcher(host).matches()) {
+            throw new IllegalArgumentException("host '" + host + "' is not an IPv4 address (e.g. 127.0.0.1 or 0.0.0.0)");
+        }
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        if (user.isBlank() || password.isEmpty()) {
+            throw new IllegalArgumentException("user and password must not be empty");
         }
     }
 

@@ -157,8 +157,10 @@ class PgWireListenerTest {
         int port = listener.port();
         assertThat(port).isPositive();
         assertThat(listener.isListening()).isTrue();
+        assertThat(workerThreads()).as("the listener's one worker").hasSize(1);
         listener.close();
         listener = null;
+        assertThat(workerThreads()).as("close joins the worker").isEmpty();
         Properties props = new Properties();
         props.setProperty("user", "grafana");
         props.setProperty("password", PASSWORD);
@@ -169,9 +171,15 @@ class PgWireListenerTest {
 
     @Test
     void aHostThatIsNotAnIpv4AddressIsRefused() {
-        assertThatThrownBy(() -> PgWireListener.start(historian.store().engine(),
-                new PgWireSettings("localhost", 0, "grafana", PASSWORD)))
+        assertThatThrownBy(() -> new PgWireSettings("localhost", 0, "grafana", PASSWORD))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'localhost' is not an IPv4 address");
+        assertThatThrownBy(() -> new PgWireSettings("127.0.0.256", 0, "grafana", PASSWORD))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static List<String> workerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("pgwire_")).toList();
     }
 
     /** The targets of the dashboard's panels on the historian data source. */

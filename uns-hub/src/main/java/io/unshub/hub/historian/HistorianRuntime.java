@@ -7,6 +7,8 @@ import io.unshub.core.topic.Topics;
 import io.unshub.historian.Historian;
 import io.unshub.historian.export.ExportSettings;
 import io.unshub.historian.ingest.IngestSettings;
+import io.unshub.historian.pgwire.PgWireListener;
+import io.unshub.historian.pgwire.PgWireSettings;
 import io.unshub.historian.query.HistoryException;
 import io.unshub.historian.query.HistoryReader;
 import io.unshub.historian.retention.RetentionPolicy;
@@ -18,6 +20,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +29,10 @@ import java.util.Map;
 /**
  * The historian as the hub runs it: opened from {@code uns.historian.*} (store and readers usable at once),
  * fed from the bus after the broker started (lifecycle priority 20), drained and closed before the broker
- * stops. Produces the {@link HistoryReader} every history and replay door reads through.
+ * stops. Produces the {@link HistoryReader} every history and replay door reads through. With
+ * {@code uns.historian.pg.enabled=true} it also opens the read-only PostgreSQL wire listener after ingest
+ * started and closes it first on the way down, before the store. Start and stop run on the lifecycle thread;
+ * {@link #pgListener()} is read by the banner and health check after start-up.
  */
 @Singleton
 public class HistorianRuntime {
@@ -35,16 +41,45 @@ public class HistorianRuntime {
         throw new HistoryException("the historian is disabled (uns.historian.enabled=false)", null);
     };
 
+    private static final Logger LOG = Logger.getLogger(HistorianRuntime.class);
+
     private final HistorianConfig config;
     private final UnsBus bus;
+    private final PgWireSettings pgSettings;
     private final Historian historian;
+    private volatile PgWireListener pgListener;
 
     HistorianRuntime(UnsConfig uns, HistorianConfig config, NamespaceRuntime namespace, UnsBus bus) {
         this.config = config;
         this.bus = bus;
-        this.historian = config.enabled()
-                ? Historian.open(settings(uns, config), namespace::current)
-                : null;
+        Historian.Settings settings = config.enabled() ? settings(uns, config) : null;
+        this.pgSettings = pgSettings(config);
+        this.historian = settings != null ? Historian.open(settings, namespace::current) : null;
+    }
+
+    /** The PG wire listener's settings, or {@code null} when it is off; a bad value names its key. */
+    static PgWireSettings pgSettings(HistorianConfig config) {
+        HistorianConfig.Pg pg = config.pg();
+        if (!pg.enabled()) {
+            return null;
+        }
+        if (!config.enabled()) {
+            throw new InvalidConfigException("uns.historian.pg.enabled",
+                    "needs the historian, but uns.historian.enabled=false");
+        }
+        String password = pg.password().filter(p -> !p.isEmpty()).orElseThrow(() -> new InvalidConfigException(
+                "uns.historian.pg.password", "is required when uns.historian.pg.enabled=true"));
+        if (pg.user().isBlank()) {
+            throw new InvalidConfigException("uns.historian.pg.user", "must not be empty");
+        }
+        if (pg.port() < 0 || pg.port() > 65_535) {
+            throw new InvalidConfigException("uns.historian.pg.port", "must be 0..65535, was " + pg.port());
+        }
+        try {
+            return new PgWireSettings(pg.host().trim(), pg.port(), pg.user(), password);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("uns.historian.pg.host", e.getMessage());
+        }
     }
 
     static Historian.Settings settings(UnsConfig uns, HistorianConfig config) {
@@ -110,12 +145,32 @@ public class HistorianRuntime {
         if (historian != null) {
             historian.start(bus);
         }
+        if (pgSettings != null) {
+            try {
+                pgListener = PgWireListener.start(historian.store().engine(), pgSettings);
+            } catch (IllegalStateException e) {
+                throw new InvalidConfigException("uns.historian.pg.port", e.getMessage());
+            }
+            LOG.infof("Historian: read-only PostgreSQL wire listener on %s:%d, user %s, database qdb",
+                    pgSettings.host(), pgListener.port(), pgSettings.user());
+        }
     }
 
     void onStop(@Observes @Priority(Integer.MAX_VALUE - 20) ShutdownEvent event) {
+        PgWireListener listener = pgListener;
+        if (listener != null) {
+            // Its worker runs queries on the engine: it stops before the store closes.
+            pgListener = null;
+            listener.close();
+        }
         if (historian != null) {
             historian.stop(config.drainTimeout().toMillis());
         }
+    }
+
+    /** The PostgreSQL wire listener, or {@code null} when it is off (or not started yet, or stopped). */
+    public PgWireListener pgListener() {
+        return pgListener;
     }
 
     /** The historian, or {@code null} when {@code uns.historian.enabled=false}. */
