@@ -268,6 +268,28 @@ class OperationsTest {
     }
 
     @Test
+    void grafanasHistorianDataSourceMatchesTheHubsPgWireSettings() throws Exception {
+        String compose = Files.readString(Path.of("../deploy/compose.yaml"));
+        String datasources = Files.readString(Path.of("../deploy/grafana/provisioning/datasources/uns.yaml"));
+        String dashboard = Files.readString(Path.of("../deploy/grafana/dashboards/uns-overview.json"));
+        String readme = Files.readString(Path.of("../README.md"));
+        assertThat(compose).contains("UNS_HISTORIAN_PG_ENABLED: \"true\"", "UNS_HISTORIAN_PG_HOST: 0.0.0.0",
+                "UNS_HISTORIAN_PG_PORT: \"8812\"");
+        List<String> composeKeys = Pattern.compile("\\b(UNS_HISTORIAN_PG_[A-Z_]+):").matcher(compose).results()
+                .map(m -> m.group(1)).distinct().toList();
+        assertThat(composeKeys).as("hub and Grafana get the listener's settings").contains("UNS_HISTORIAN_PG_USER",
+                "UNS_HISTORIAN_PG_PASSWORD");
+        for (String key : composeKeys) {
+            assertThat(readme).as("%s is a real key (a row of the README's configuration table)", key)
+                    .contains("| `" + key + "` |");
+        }
+        assertThat(datasources).contains("uid: uns-historian", "url: hub:8812", "database: qdb",
+                "user: $UNS_HISTORIAN_PG_USER", "password: $UNS_HISTORIAN_PG_PASSWORD");
+        assertThat(dashboard).contains("\"uid\": \"uns-historian\"").contains("FROM uns_value\\n")
+                .doesNotContain("uns_values");
+    }
+
+    @Test
     void theDeployedNamespaceIsTheDocumentedExample() throws Exception {
         assertThat(Files.mismatch(Path.of(DemoProfile.CONFIG_DIR, "namespace.yaml"),
                 Path.of("../examples/namespace/two-site-enterprise.yaml"))).as("deploy/config/namespace.yaml "
