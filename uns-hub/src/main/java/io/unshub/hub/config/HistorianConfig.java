@@ -64,6 +64,8 @@ public interface HistorianConfig {
 
     Query query();
 
+    Pg pg();
+
     /** How long history is kept ({@code uns.historian.retention.*}). */
     interface Retention {
 
@@ -80,6 +82,32 @@ public interface HistorianConfig {
         /** How often old day partitions are dropped. Default {@code 1h}. */
         @WithDefault("1h")
         Duration interval();
+    }
+
+    /**
+     * The read-only PostgreSQL wire listener on the historian's store ({@code uns.historian.pg.*}), for SQL
+     * clients such as Grafana's PostgreSQL data source (database {@code qdb}).
+     */
+    interface Pg {
+
+        /** Opens the listener. Default {@code false}. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The IPv4 address to listen on; {@code 0.0.0.0} for every interface (the container). Default {@code 127.0.0.1}. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** The TCP port; 0 picks a free one (the banner shows it). Default {@code 8812}. */
+        @WithDefault("8812")
+        int port();
+
+        /** The one user name the listener accepts; it may only read. Default {@code grafana}. */
+        @WithDefault("grafana")
+        String user();
+
+        /** That user's password. No default: required when {@code uns.historian.pg.enabled=true}. */
+        Optional<String> password();
     }
 
     /** The line-protocol export to InfluxDB 2.x/3.x or QuestDB ({@code uns.historian.export.*}). */

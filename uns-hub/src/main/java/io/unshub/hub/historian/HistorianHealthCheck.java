@@ -3,6 +3,7 @@ package io.unshub.hub.historian;
 import io.unshub.historian.Historian;
 import io.unshub.historian.export.ExportStatus;
 import io.unshub.historian.ingest.IngestStatus;
+import io.unshub.historian.pgwire.PgWireListener;
 import io.unshub.historian.query.ExternalQueryStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,6 +50,10 @@ public class HistorianHealthCheck implements HealthCheck {
         }
         if (droppedRecently) {
             response.withData("overload", "messages were dropped in the last minute because the store fell behind");
+        }
+        PgWireListener pg = runtime.pgListener();
+        if (pg != null) {
+            response.withData("pgWire", pg.host() + ":" + pg.port() + (pg.isListening() ? "" : " (not listening)"));
         }
         ExportStatus e = historian.exportStatus();
         if (e != null) {

@@ -7,6 +7,8 @@ import io.unshub.core.topic.Topics;
 import io.unshub.historian.Historian;
 import io.unshub.historian.export.ExportSettings;
 import io.unshub.historian.ingest.IngestSettings;
+import io.unshub.historian.pgwire.PgWireListener;
+import io.unshub.historian.pgwire.PgWireSettings;
 import io.unshub.historian.query.AggregateSource;
 import io.unshub.historian.query.ExternalQuerySettings;
 import io.unshub.historian.query.ExternalQueryStatus;
@@ -34,7 +36,10 @@ import java.util.Map;
  * The historian as the hub runs it: opened from {@code uns.historian.*} (store and readers usable at once),
  * fed from the bus after the broker started (lifecycle priority 20), drained and closed before the broker
  * stops. Produces the {@link HistoryReader} every history and replay door reads through, and chooses where
- * aggregates are read ({@code uns.historian.query.target}: the embedded store or an external QuestDB).
+ * aggregates are read ({@code uns.historian.query.target}: the embedded store or an external QuestDB). With
+ * {@code uns.historian.pg.enabled=true} it also opens the read-only PostgreSQL wire listener after ingest
+ * started and closes it first on the way down, before the store. Start and stop run on the lifecycle thread;
+ * {@link #pgListener()} is read by the banner and health check after start-up.
  */
 @Singleton
 public class HistorianRuntime {
@@ -47,16 +52,18 @@ public class HistorianRuntime {
 
     private final HistorianConfig config;
     private final UnsBus bus;
+    private final PgWireSettings pgSettings;
     private final Historian historian;
     private final QuestDbHttpAggregates external;
+    private volatile PgWireListener pgListener;
 
     HistorianRuntime(UnsConfig uns, HistorianConfig config, NamespaceRuntime namespace, UnsBus bus) {
         this.config = config;
         this.bus = bus;
         ExternalQuerySettings query = config.enabled() ? externalQuery(config.query()) : null;
-        this.historian = config.enabled()
-                ? Historian.open(settings(uns, config), namespace::current)
-                : null;
+        Historian.Settings settings = config.enabled() ? settings(uns, config) : null;
+        this.pgSettings = pgSettings(config);
+        this.historian = settings != null ? Historian.open(settings, namespace::current) : null;
         this.external = query == null ? null : new QuestDbHttpAggregates(query);
     }
 
@@ -101,6 +108,31 @@ public class HistorianRuntime {
             return new ExternalQuerySettings(uri, username, password, token, e.timeout());
         } catch (IllegalArgumentException ex) {
             throw new InvalidConfigException("uns.historian.query.external.url", ex.getMessage());
+        }
+    }
+
+    /** The PG wire listener's settings, or {@code null} when it is off; a bad value names its key. */
+    static PgWireSettings pgSettings(HistorianConfig config) {
+        HistorianConfig.Pg pg = config.pg();
+        if (!pg.enabled()) {
+            return null;
+        }
+        if (!config.enabled()) {
+            throw new InvalidConfigException("uns.historian.pg.enabled",
+                    "needs the historian, but uns.historian.enabled=false");
+        }
+        String password = pg.password().filter(p -> !p.isEmpty()).orElseThrow(() -> new InvalidConfigException(
+                "uns.historian.pg.password", "is required when uns.historian.pg.enabled=true"));
+        if (pg.user().isBlank()) {
+            throw new InvalidConfigException("uns.historian.pg.user", "must not be empty");
+        }
+        if (pg.port() < 0 || pg.port() > 65_535) {
+            throw new InvalidConfigException("uns.historian.pg.port", "must be 0..65535, was " + pg.port());
+        }
+        try {
+            return new PgWireSettings(pg.host().trim(), pg.port(), pg.user(), password);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("uns.historian.pg.host", e.getMessage());
         }
     }
 
@@ -172,15 +204,35 @@ public class HistorianRuntime {
                     + "embedded store{}", external.status().url(), config.export().enabled() ? ""
                     : " (this hub's export is off: the external server must be filled by another writer)");
         }
+        if (pgSettings != null) {
+            try {
+                pgListener = PgWireListener.start(historian.store().engine(), pgSettings);
+            } catch (IllegalStateException e) {
+                throw new InvalidConfigException("uns.historian.pg.port", e.getMessage());
+            }
+            LOG.info("Historian: read-only PostgreSQL wire listener on {}:{}, user {}, database qdb",
+                    pgSettings.host(), pgListener.port(), pgSettings.user());
+        }
     }
 
     void onStop(@Observes @Priority(Integer.MAX_VALUE - 20) ShutdownEvent event) {
+        PgWireListener listener = pgListener;
+        if (listener != null) {
+            // Its worker runs queries on the engine: it stops before the store closes.
+            pgListener = null;
+            listener.close();
+        }
         if (historian != null) {
             historian.stop(config.drainTimeout().toMillis());
         }
         if (external != null) {
             external.close();
         }
+    }
+
+    /** The PostgreSQL wire listener, or {@code null} when it is off (or not started yet, or stopped). */
+    public PgWireListener pgListener() {
+        return pgListener;
     }
 
     /** The historian, or {@code null} when {@code uns.historian.enabled=false}. */

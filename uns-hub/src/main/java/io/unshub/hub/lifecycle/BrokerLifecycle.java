@@ -58,7 +58,7 @@ public class BrokerLifecycle {
         // The ACL first: a client without rights learns 0x87, not what the namespace thinks of the topic.
         PublishGuard guard = PublishGuard.inOrder(security.acl(), new CertificateGuard(), namespace.guard());
         this.broker = new Broker(BrokerConfigMapper.toBrokerConfig(config.mqtt()),
-                new BrokerExtensions(security.authenticator(), policy, guard, namespace.live(), replayHook)
+                new BrokerExtensions(security.brokerAuthenticator(), policy, guard, namespace.live(), replayHook)
                         .withOutboundRewriter(awareOutbound.rewriter()),
                 openStore(config));
         security.acl().addressesFrom(broker::remoteAddressOf); // audit lines name the client's address
