@@ -5,7 +5,6 @@ import io.questdb.cairo.sql.RecordCursor;
 import io.questdb.cairo.sql.RecordCursorFactory;
 import io.questdb.griffin.SqlExecutionContext;
 import io.unshub.historian.store.HistorianStore;
-import io.unshub.historian.store.Schema;
 import io.unshub.historian.store.TableGroup;
 
 import java.util.ArrayList;
@@ -14,15 +13,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Time-bucketed aggregates of decoded numeric values with the engine's SAMPLE BY, one series per topic.
- * With several retention groups each group's value table is sampled on its own and buckets of the same
- * topic and start are combined (a topic whose class changed group has values in both). Thread-safe like
- * {@link QuestHistoryReader}: each call has its own SQL context.
+ * Time-bucketed aggregates of decoded numeric values in the embedded store with the engine's SAMPLE BY
+ * ({@link AggregateSql#EMBEDDED}), one series per topic. With several retention groups each group's value table
+ * is sampled on its own and buckets of the same topic and start are combined (a topic whose class changed group
+ * has values in both). Thread-safe like {@link QuestHistoryReader}: each call has its own SQL context.
  */
-public final class HistoryAggregates {
+public final class HistoryAggregates implements AggregateSource {
 
     /** Most buckets one query returns. */
-    public static final int MAX_BUCKETS = 100_000;
+    public static final int MAX_BUCKETS = AggregateSql.MAX_BUCKETS;
 
     private final HistorianStore store;
 
@@ -30,6 +29,7 @@ public final class HistoryAggregates {
         this.store = store;
     }
 
+    @Override
     public List<AggregateBucket> aggregate(AggregateQuery query) throws HistoryException {
         List<TableGroup> groups = store.groups();
         if (groups.size() == 1) {
@@ -38,7 +38,7 @@ public final class HistoryAggregates {
         // topic -> bucket start -> the bucket combined over the groups, both in the order of the answer
         Map<String, TreeMap<Long, Partial>> series = new TreeMap<>();
         for (TableGroup group : groups) {
-            String sql = sql(group.numericName(), query, true);
+            String sql = new AggregateSql(group.numericName(), "ts").combinableSql(query);
             try (SqlExecutionContext ctx = store.newContext();
                  RecordCursorFactory factory = store.engine().select(sql, ctx);
                  RecordCursor cursor = factory.getCursor(ctx)) {
@@ -67,7 +67,7 @@ public final class HistoryAggregates {
     }
 
     private List<AggregateBucket> one(AggregateQuery query) throws HistoryException {
-        String sql = sql(Schema.NUMERIC, query, false);
+        String sql = AggregateSql.EMBEDDED.sql(query);
         List<AggregateBucket> buckets = new ArrayList<>();
         try (SqlExecutionContext ctx = store.newContext();
              RecordCursorFactory factory = store.engine().select(sql, ctx);
@@ -84,33 +84,11 @@ public final class HistoryAggregates {
         return buckets;
     }
 
-    /**
-     * The SAMPLE BY query on {@code table}; {@code combinable} adds the first and last value timestamps of each
-     * bucket, which decide {@code first} and {@code last} when buckets of several tables are combined.
-     */
-    static String sql(String table, AggregateQuery query, boolean combinable) {
-        String fn = query.fn().equals("count") ? "count()" : query.fn() + "(value)";
-        StringBuilder sql = new StringBuilder("SELECT ts, topic, ").append(fn).append(" v, count() n");
-        if (combinable) {
-            sql.append(", min(ts) f, max(ts) l");
-        }
-        sql.append(" FROM ").append(table).append(" WHERE ")
-                .append(QuestHistoryReader.timeCondition(query.fromMillis(), query.toMillis()));
-        String topic = TopicFilterSql.condition(query.filter());
-        if (topic != null) {
-            sql.append(" AND ").append(topic);
-        }
-        sql.append(" SAMPLE BY ").append(query.every()).append(" ALIGN TO CALENDAR");
-        return "SELECT * FROM (" + sql + ") ORDER BY topic, ts LIMIT " + MAX_BUCKETS;
-    }
-
     /** One table's bucket: its aggregate, how many values it covers and when its first and last value were. */
     private record Partial(double value, long count, long firstMicros, long lastMicros) {
 
         Partial combine(Partial o, String fn) {
             long n = count + o.count;
-            long first = Math.min(firstMicros, o.firstMicros);
-            long last = Math.max(lastMicros, o.lastMicros);
             double v = switch (fn) {
                 case "avg" -> (value * count + o.value * o.count) / n;
                 case "min" -> Math.min(value, o.value);
@@ -119,7 +97,7 @@ public final class HistoryAggregates {
                 case "last" -> o.lastMicros > lastMicros ? o.value : value;
                 default -> n; // count
             };
-            return new Partial(v, n, first, last);
+            return new Partial(v, n, Math.min(firstMicros, o.firstMicros), Math.max(lastMicros, o.lastMicros));
         }
     }
 }

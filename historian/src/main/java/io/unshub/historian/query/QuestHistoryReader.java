@@ -163,9 +163,17 @@ public final class QuestHistoryReader implements HistoryReader {
 
     /** {@code ts} in [from, to) for epoch milliseconds; open ends are written as no condition. */
     static String timeCondition(long fromMillis, long toMillis) {
-        StringBuilder c = new StringBuilder("ts >= ").append(micros(Math.max(0, fromMillis)));
+        return timeCondition("ts", fromMillis, toMillis);
+    }
+
+    /**
+     * {@code column} (a microsecond designated timestamp) in [from, to) for epoch milliseconds; an open end is
+     * written as no condition.
+     */
+    static String timeCondition(String column, long fromMillis, long toMillis) {
+        StringBuilder c = new StringBuilder(column).append(" >= ").append(micros(Math.max(0, fromMillis)));
         if (toMillis != Long.MAX_VALUE) {
-            c.append(" AND ts < ").append(micros(toMillis));
+            c.append(" AND ").append(column).append(" < ").append(micros(toMillis));
         }
         return c.toString();
     }
