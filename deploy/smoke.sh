@@ -34,6 +34,7 @@ VOLUME=uns-hub-smoke-data-$RUN_ID
 MQTT_PORT=${SMOKE_MQTT_PORT:-18831}
 HTTP_PORT=${SMOKE_HTTP_PORT:-18081}
 WS_PORT=${SMOKE_WS_PORT:-18083}
+PG_PORT=${SMOKE_PG_PORT:-18812}
 FAST_JAR=$ROOT/uns-hub/target/quarkus-app
 JRE_MODULES=${JRE_MODULES:-java.se,jdk.unsupported,jdk.zipfs,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.charsets,jdk.localedata,jdk.naming.dns,jdk.net,jdk.management,jdk.management.agent,jdk.management.jfr,jdk.jfr,jdk.httpserver,jdk.security.auth,jdk.security.jgss,jdk.jcmd}
 TOPIC=acme/dallas/press/line1/cell1/_edge/smoke/check
@@ -164,6 +165,7 @@ start_hub() {
     -v "$WORK/config:/config:ro" -v "$VOLUME:/data" \
     -e UNS_MQTT_PORT="$MQTT_PORT" -e UNS_MQTT_WS_PORT="$WS_PORT" -e QUARKUS_HTTP_PORT="$HTTP_PORT" \
     -e UNS_MQTT_TLS_PORT=0 -e UNS_MQTT_WSS_PORT=0 -e UNS_DEMO=true -e UNS_AUTH_ANONYMOUS=none \
+    -e UNS_HISTORIAN_PG_ENABLED=true -e UNS_HISTORIAN_PG_PORT="$PG_PORT" -e UNS_HISTORIAN_PG_PASSWORD="$PASSWORD" \
     "$APP_IMAGE" >/dev/null 2>>"$WORK/podman.err" || { cat "$WORK/podman.err"; fail "podman run failed"; }
   # No systemd here, so podman never runs the HEALTHCHECK by itself: run it until it passes.
   for _ in $(seq 1 180); do
@@ -214,7 +216,37 @@ done
 has '"unit":"m/min"' || fail "GET /api/v1/values shows no value of the demo OPC UA PLC: $(cat "$WORK/body")"
 api "/q/metrics" >/dev/null && has '^uns_mqtt_connections' || fail "GET /q/metrics has no broker metrics"
 api "/q/openapi" >/dev/null || fail "GET /q/openapi failed"
+# The demo Sparkplug edge node logs in with the hub's internal identity, so anonymous=none does not keep it out.
+for _ in $(seq 1 30); do
+  api "/api/v1/sparkplug/nodes" >/dev/null && has '"node":"paint-line1"' && has '"status":"ONLINE"' && break
+  sleep 0.5
+done
+has '"status":"ONLINE"' || fail "the demo Sparkplug edge node is not ONLINE: $(cat "$WORK/body")"
 done_step "MQTT round trip + REST"
+
+# ---- 5b. the historian over PostgreSQL wire, as Grafana reads it -------------------------------------
+step "historian over PostgreSQL wire"
+podman logs "$NAME" >"$WORK/body" 2>&1
+has "pg wire    127.0.0.1:$PG_PORT user grafana, read-only" || fail "the banner shows no PG wire listener on $PG_PORT"
+if command -v psql >/dev/null 2>&1; then
+  pg() { PGPASSWORD="$1" PGSSLMODE=disable PGGSSENCMODE=disable PGCONNECT_TIMEOUT=5 \
+    psql -h 127.0.0.1 -p "$PG_PORT" -U grafana -d qdb -At -v ON_ERROR_STOP=1 -c "$2"; }
+  # The demo values land in uns_value; the dashboard's panel reads them with this shape of query.
+  for _ in $(seq 1 20); do
+    rows=$(pg "$PASSWORD" "SELECT count() FROM uns_value WHERE topic LIKE 'acme/dallas/press/line1/%/_edge/spindle/speed' AND ts > dateadd('m', -10, now())" 2>"$WORK/pg.err" || true)
+    [ "${rows:-0}" -gt 0 ] 2>/dev/null && break
+    sleep 0.5
+  done
+  [ "${rows:-0}" -gt 0 ] 2>/dev/null || fail "no demo values over PG wire: '${rows:-}' $(cat "$WORK/pg.err")"
+  echo "  $rows spindle speed values of the last 10 minutes over PG wire"
+  if pg "$PASSWORD" "INSERT INTO uns_value (ts, topic, value) VALUES (now(), 'x', 1.0)" >/dev/null 2>&1; then
+    fail "the PG wire user could INSERT"
+  fi
+  if pg "wrong-$PASSWORD" "SELECT 1" >/dev/null 2>&1; then fail "PG wire accepted a wrong password"; fi
+else
+  echo "  psql is not installed: PG wire queries skipped (apt-get install postgresql-client), banner checked"
+fi
+done_step "historian over PostgreSQL wire"
 
 # ---- 6. stop (graceful), a new container on the same /data volume ------------------------------------
 step "stop + new container on the same volume"
@@ -276,6 +308,19 @@ ENV
   mosquitto_sub -h 127.0.0.1 -p $((CP + 1)) -V mqttv5 -u smoke -P "$PASSWORD" -t 'acme/monterrey/+/+/_state/status' -C 1 -W 10 \
     >"$WORK/body" && has '"state"' || fail "no MQTT message through the compose hub's published MQTT port"
   if podman exec "$CNAME" sh -c 'touch /deployments/x' 2>/dev/null; then fail "the compose hub's root file system is writable"; fi
+  for _ in $(seq 1 30); do
+    curl -fsS -m 5 -o "$WORK/body" "http://127.0.0.1:$((CP + 5))/api/v1/sparkplug/nodes" && has '"status":"ONLINE"' && break
+    sleep 0.5
+  done
+  has '"status":"ONLINE"' || fail "the compose hub's demo Sparkplug edge node is not ONLINE: $(cat "$WORK/body")"
+  podman logs "$CNAME" >"$WORK/body" 2>&1
+  has 'read-only PostgreSQL wire listener on 0.0.0.0:8812' || fail "the compose hub opened no PG wire listener for Grafana"
+  # Grafana's side of it, from inside the container (no psql there): a PostgreSQL SSLRequest is answered 'N'.
+  if podman exec "$CNAME" sh -c 'command -v nc' >/dev/null 2>&1; then
+    answer=$(podman exec "$CNAME" sh -c "printf '\\000\\000\\000\\010\\004\\322\\026\\057' | nc -w 3 127.0.0.1 8812 | head -c 1" 2>/dev/null || true)
+    [ "$answer" = N ] || fail "the compose hub's port 8812 does not speak PostgreSQL (answer '$answer')"
+    echo "  port 8812 answers the PostgreSQL protocol on the compose network side"
+  fi
   [ "$(podman inspect "$CNAME" --format '{{.HostConfig.RestartPolicy.Name}}')" = unless-stopped ] \
     || fail "the compose hub has no restart policy"
   (cd "$C" && podman-compose -p "$PROJECT" down) >>"$WORK/compose.log" 2>&1 || true

@@ -20,7 +20,7 @@ import io.unshub.historian.retention.RetentionPolicy;
 import io.unshub.historian.retention.RetentionTask;
 import io.unshub.historian.store.HistorianStore;
 import io.unshub.historian.store.RowWriter;
-import io.unshub.historian.store.Schema;
+import io.unshub.historian.store.TableGroup;
 import io.unshub.namespace.check.CompiledNamespace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,12 +74,14 @@ public final class Historian implements AutoCloseable {
         this.store = store;
         this.reader = new QuestHistoryReader(store);
         this.aggregates = new HistoryAggregates(store);
-        this.retention = new RetentionTask(settings.retention(), Clock.systemUTC());
+        this.retention = new RetentionTask(store, Clock.systemUTC());
     }
 
     /** Opens the store; readers work from here on, ingest starts with {@link #start}. */
     public static Historian open(Settings settings, Supplier<CompiledNamespace> namespace) {
-        return new Historian(settings, namespace, HistorianStore.open(settings.directory()));
+        RetentionPolicy policy = settings.retention();
+        return new Historian(settings, namespace, HistorianStore.open(settings.directory(), policy.defaultDays(),
+                policy.classDays().values()));
     }
 
     public synchronized void start(UnsBus bus) {
@@ -88,7 +90,8 @@ public final class Historian implements AutoCloseable {
             export = new LineProtocolExport(settings.export());
         }
         TopicSelection selection = new TopicSelection(namespace, settings.include(), settings.exclude(),
-                settings.storeUnclassified(), 100_000);
+                settings.storeUnclassified(), 100_000,
+                className -> store.groupIndex(settings.retention().daysFor(className)));
         ingest = new HistorianIngest(bus, new RowWriter(store), selection, settings.ingest(),
                 export == null ? ValueListener.NONE : export, last[0], last[1]);
         ingest.start();
@@ -100,8 +103,10 @@ public final class Historian implements AutoCloseable {
         long every = Math.max(1, settings.retentionInterval().toMillis());
         // First run a minute after start: start-up stays quick, and a restarted hub still cleans up soon.
         retentionTimer.scheduleWithFixedDelay(this::applyRetention, Math.min(every, 60_000), every, TimeUnit.MILLISECONDS);
-        LOG.info("Historian: embedded QuestDB at {}, {} messages in the log, flush every {} ms",
-                store.directory().toAbsolutePath(), last[0] + 1, settings.ingest().flushInterval().toMillis());
+        LOG.info("Historian: embedded QuestDB at {}, last sequence {}, flush every {} ms, retention groups {}",
+                store.directory().toAbsolutePath(), last[0], settings.ingest().flushInterval().toMillis(),
+                store.groups().stream().map(g -> g.rawName() + " " + (g.days() == 0 ? "forever" : g.days() + "d")
+                        + (g.inForce() ? "" : " (left from an earlier configuration)")).toList());
     }
 
     /** Applies retention now (on the ingest thread); returns the partitions dropped. */
@@ -119,19 +124,24 @@ public final class Historian implements AutoCloseable {
         return dropped[0];
     }
 
-    /** The newest raw-log sequence number and timestamp (ms), or -1 and 0 when the log is empty. */
+    /** The newest raw-log sequence number and timestamp (ms) over every group, or -1 and 0 when the log is empty. */
     private long[] lastRow() {
-        try (SqlExecutionContext ctx = store.newContext();
-             RecordCursorFactory factory = store.engine().select("SELECT seq, ts FROM " + Schema.RAW + " LIMIT -1", ctx);
-             RecordCursor cursor = factory.getCursor(ctx)) {
-            if (cursor.hasNext()) {
-                Record r = cursor.getRecord();
-                return new long[]{r.getLong(0), r.getTimestamp(1) / 1000};
+        long[] last = {-1, 0};
+        for (TableGroup group : store.groups()) {
+            try (SqlExecutionContext ctx = store.newContext();
+                 RecordCursorFactory factory = store.engine().select("SELECT seq, ts FROM " + group.rawName() + " LIMIT -1", ctx);
+                 RecordCursor cursor = factory.getCursor(ctx)) {
+                if (cursor.hasNext()) {
+                    Record r = cursor.getRecord();
+                    last[0] = Math.max(last[0], r.getLong(0));
+                    last[1] = Math.max(last[1], r.getTimestamp(1) / 1000);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the end of the historian log " + group.rawName() + ": "
+                        + e.getMessage(), e);
             }
-            return new long[]{-1, 0};
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the end of the historian log: " + e.getMessage(), e);
         }
+        return last;
     }
 
     public HistoryReader reader() {

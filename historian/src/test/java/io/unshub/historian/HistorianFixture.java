@@ -33,6 +33,13 @@ public final class HistorianFixture {
                 include, exclude, true, new RetentionPolicy(0, Map.of()), Duration.ofHours(1), export);
     }
 
+    /** {@link #settings(Path)} with {@code retention} instead of keeping everything forever. */
+    public static Historian.Settings settings(Path dir, RetentionPolicy retention) {
+        Historian.Settings base = settings(dir);
+        return new Historian.Settings(dir, base.ingest(), base.include(), base.exclude(), base.storeUnclassified(),
+                retention, base.retentionInterval(), base.export());
+    }
+
     public static Historian start(Historian.Settings settings, UnsBus bus) {
         Historian historian = Historian.open(settings, () -> BUILT_IN);
         historian.start(bus);

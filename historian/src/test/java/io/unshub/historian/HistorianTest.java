@@ -255,26 +255,6 @@ class HistorianTest {
     }
 
     @Test
-    void retentionDropsWholeDayPartitionsOlderThanTheLongestClassRetention() throws Exception {
-        Historian.Settings base = settings(dir);
-        historian = HistorianFixture.start(new Historian.Settings(base.directory(), base.ingest(), List.of(), List.of(),
-                true, new io.unshub.historian.retention.RetentionPolicy(3, java.util.Map.of("_edge", 5)),
-                Duration.ofHours(1), null), broker().bus());
-        long today = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        long day = TimeUnit.DAYS.toMillis(1);
-        for (int ageDays : new int[]{9, 7, 4, 0}) {
-            long t = today - ageDays * day + 1_000;
-            broker().bus().publish(at(t, SPEED, value(ageDays, t)));
-        }
-        awaitStored(4);
-
-        assertThat(historian.applyRetention()).isEqualTo(2 * 2); // raw log and numeric values: 9 and 7 days old
-        assertThat(readAll("#")).extracting(r -> new String(r.payload())).containsExactly(value(4, today - 4 * day + 1_000),
-                value(0, today + 1_000));
-        assertThat(historian.partitionsDropped()).isEqualTo(4);
-    }
-
-    @Test
     void aFailingStoreIsReportedAndIngestRecoversWhenItClears() throws Exception {
         historian = HistorianFixture.start(settings(dir), broker().bus());
         broker().bus().publish(message(SPEED, "before"));

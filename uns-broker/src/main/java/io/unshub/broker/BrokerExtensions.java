@@ -1,5 +1,6 @@
 package io.unshub.broker;
 
+import io.unshub.broker.handler.OutboundRewriter;
 import io.unshub.broker.handler.SubscriptionHook;
 import io.unshub.broker.handler.SubscriptionPolicy;
 import io.unshub.broker.security.Authenticator;
@@ -11,10 +12,13 @@ import java.util.Objects;
 /**
  * The rules and observers the hub plugs into the broker: who may connect, who may subscribe to what, which
  * messages may enter the bus (ACL, namespace), and who sees every accepted message inline (the live
- * namespace), and who takes part in subscriptions beyond allowing them (replay's {@code $replay/<filter>}).
+ * namespace), who takes part in subscriptions beyond allowing them (replay's {@code $replay/<filter>}), and
+ * who adjusts outbound PUBLISHes per delivery (the Sparkplug Aware server's NDEATH timestamps and certificate
+ * RETAIN flags).
  */
 public record BrokerExtensions(Authenticator authenticator, SubscriptionPolicy subscriptionPolicy,
-                               PublishGuard publishGuard, PublishTap publishTap, SubscriptionHook subscriptionHook) {
+                               PublishGuard publishGuard, PublishTap publishTap, SubscriptionHook subscriptionHook,
+                               OutboundRewriter outboundRewriter) {
 
     public static final BrokerExtensions NONE = new BrokerExtensions(Authenticator.ALLOW_ANONYMOUS,
             SubscriptionPolicy.ALLOW_ALL, PublishGuard.ACCEPT_ALL, PublishTap.NONE);
@@ -25,6 +29,13 @@ public record BrokerExtensions(Authenticator authenticator, SubscriptionPolicy s
         Objects.requireNonNull(publishGuard, "publishGuard");
         Objects.requireNonNull(publishTap, "publishTap");
         Objects.requireNonNull(subscriptionHook, "subscriptionHook");
+        Objects.requireNonNull(outboundRewriter, "outboundRewriter");
+    }
+
+    /** No outbound rewriter. */
+    public BrokerExtensions(Authenticator authenticator, SubscriptionPolicy subscriptionPolicy,
+                            PublishGuard publishGuard, PublishTap publishTap, SubscriptionHook subscriptionHook) {
+        this(authenticator, subscriptionPolicy, publishGuard, publishTap, subscriptionHook, OutboundRewriter.NONE);
     }
 
     /** No subscription hook. */
@@ -35,7 +46,12 @@ public record BrokerExtensions(Authenticator authenticator, SubscriptionPolicy s
 
     /** These extensions with {@code hook} taking part in subscriptions. */
     public BrokerExtensions withSubscriptionHook(SubscriptionHook hook) {
-        return new BrokerExtensions(authenticator, subscriptionPolicy, publishGuard, publishTap, hook);
+        return new BrokerExtensions(authenticator, subscriptionPolicy, publishGuard, publishTap, hook, outboundRewriter);
+    }
+
+    /** These extensions with {@code rewriter} adjusting outbound PUBLISHes. */
+    public BrokerExtensions withOutboundRewriter(OutboundRewriter rewriter) {
+        return new BrokerExtensions(authenticator, subscriptionPolicy, publishGuard, publishTap, subscriptionHook, rewriter);
     }
 
     /** Everyone may connect anonymously; the rest as given. */

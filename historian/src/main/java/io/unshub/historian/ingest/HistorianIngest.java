@@ -145,8 +145,8 @@ public final class HistorianIngest implements AutoCloseable {
                 for (UnsMessage message : batch) {
                     seq++;
                     ts = Math.max(ts, message.receivedAtMillis());
-                    writer.appendRaw(seq, ts, message);
                     TopicProfile profile = selection.profile(message.topic());
+                    writer.appendRaw(profile.group(), seq, ts, message);
                     if (profile.isUns() && decoded.decode(message.payload())) {
                         writer.appendValue(seq, message, profile, decoded);
                         decodedRows++;
@@ -164,6 +164,7 @@ public final class HistorianIngest implements AutoCloseable {
                     LOG.error("historian: store still failing at shutdown, {} messages not stored: {}",
                             batch.size(), lastError);
                     lostOnStop += batch.size();
+                    writer.abandonBatch();
                     batch.clear();
                     pending = 0;
                     return;

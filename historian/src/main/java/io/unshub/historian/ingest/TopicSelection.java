@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Decides which topics the historian stores and parses the UNS ones into location, class and tag path.
@@ -28,16 +29,21 @@ public final class TopicSelection {
     private final List<String> exclude;
     private final boolean storeUnclassified;
     private final int maxCached;
+    private final ToIntFunction<String> groupOfClass;
     private final Map<String, TopicProfile> cache = new HashMap<>();
     private CompiledNamespace cachedFor;
 
+    /**
+     * @param groupOfClass the retention group (index in the store's groups) that keeps a namespace class
+     */
     public TopicSelection(Supplier<CompiledNamespace> namespace, List<String> include, List<String> exclude,
-                          boolean storeUnclassified, int maxCached) {
+                          boolean storeUnclassified, int maxCached, ToIntFunction<String> groupOfClass) {
         this.namespace = namespace;
         this.include = List.copyOf(include);
         this.exclude = List.copyOf(exclude);
         this.storeUnclassified = storeUnclassified;
         this.maxCached = maxCached;
+        this.groupOfClass = groupOfClass;
     }
 
     /** The include filters that name '$' topics: the bus delivers those only to subscriptions that name them. */
@@ -70,18 +76,18 @@ public final class TopicSelection {
             String className = model.className(classified);
             NamespaceModel.ClassSpec spec = model.model().classes().get(className);
             boolean stored = included || spec == null || spec.historize();
-            return stored ? parse(model.model(), topic, className) : TopicProfile.SKIPPED;
+            return stored ? parse(model.model(), topic, className, groupOfClass.applyAsInt(className)) : TopicProfile.SKIPPED;
         }
         if (included) {
-            return new TopicProfile(true, null, new String[0], null);
+            return TopicProfile.UNCLASSIFIED;
         }
         boolean dollar = topic.startsWith("$");
         boolean stored = !dollar && storeUnclassified && classified != CompiledNamespace.RESERVED;
-        return stored ? new TopicProfile(true, null, new String[0], null) : TopicProfile.SKIPPED;
+        return stored ? TopicProfile.UNCLASSIFIED : TopicProfile.SKIPPED;
     }
 
     /** Splits an accepted UNS topic: [root/]location.../_class/tag/path. */
-    private static TopicProfile parse(NamespaceModel model, String topic, String className) {
+    private static TopicProfile parse(NamespaceModel model, String topic, String className, int group) {
         String[] segments = topic.split("/", -1);
         int start = model.root().isEmpty() ? 0 : model.root().split("/", -1).length;
         String[] levels = new String[Schema.LEVELS.size()];
@@ -94,7 +100,7 @@ public final class TopicSelection {
         }
         String tag = i + 1 < segments.length ? String.join("/", java.util.Arrays.copyOfRange(segments, i + 1, segments.length))
                 : null;
-        return new TopicProfile(true, className, levels, tag);
+        return new TopicProfile(true, className, levels, tag, group);
     }
 
     private static boolean anyMatches(List<String> filters, String topic) {

@@ -5,10 +5,10 @@ import java.util.Map;
 /**
  * How long history is kept, in days, per namespace class, with a default for the rest; 0 keeps forever.
  *
- * <p>All classes share the day partitions of each table, and QuestDB removes data by dropping whole
- * partitions, so a partition goes when it is older than the <em>longest</em> retention of any class:
- * a class with a shorter retention keeps its data until then. Give classes with very different needs
- * the same retention, or accept the longer one.
+ * <p>QuestDB removes data by dropping whole day partitions, so the classes are stored in one set of tables
+ * per distinct day count in force (a retention group, {@link io.unshub.historian.store.TableGroup}): each
+ * group's partitions go when they are older than that group's days, so every class keeps exactly its own
+ * retention. Classes with the default's day count, and topics without a class, share the default group.
  */
 public record RetentionPolicy(int defaultDays, Map<String, Integer> classDays) {
 
@@ -19,15 +19,8 @@ public record RetentionPolicy(int defaultDays, Map<String, Integer> classDays) {
         }
     }
 
-    /** The age in days after which a partition is dropped, or 0 for never. */
-    public int effectiveDays() {
-        if (defaultDays == 0 || classDays.containsValue(0)) {
-            return 0;
-        }
-        int days = defaultDays;
-        for (int d : classDays.values()) {
-            days = Math.max(days, d);
-        }
-        return days;
+    /** The days kept for {@code className} (the default for a class without its own entry, or {@code null}). */
+    public int daysFor(String className) {
+        return className == null ? defaultDays : classDays.getOrDefault(className, defaultDays);
     }
 }

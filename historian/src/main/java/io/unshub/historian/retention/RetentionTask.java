@@ -1,46 +1,79 @@
 package io.unshub.historian.retention;
 
+import io.unshub.historian.store.HistorianStore;
 import io.unshub.historian.store.RowWriter;
-import io.unshub.historian.store.Schema;
+import io.unshub.historian.store.TableGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
-/** Drops the day partitions older than the policy allows; runs on the ingest thread, which owns the writers. */
+/**
+ * Drops, in every retention group, the day partitions older than that group's days. Runs on the ingest
+ * thread, which owns the writers; the counter is read from any thread.
+ *
+ * <p>After an upgrade from the single set of tables, the default group's partitions up to
+ * {@link HistorianStore#legacyUntilMillis()} hold every class's older rows: they keep the rule they were
+ * written under, the longest retention in force (forever when any group keeps forever).
+ */
 public final class RetentionTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetentionTask.class);
-    private static final List<String> TABLES = List.of(Schema.RAW, Schema.NUMERIC, Schema.TEXT);
+    private static final long DAY_MICROS = TimeUnit.DAYS.toMicros(1);
 
-    private final RetentionPolicy policy;
+    private final List<TableGroup> groups;
+    private final long legacyUntilMicros;
+    private final int legacyDays;
     private final Clock clock;
     private volatile long partitionsDropped;
 
-    public RetentionTask(RetentionPolicy policy, Clock clock) {
-        this.policy = policy;
+    public RetentionTask(HistorianStore store, Clock clock) {
+        this.groups = store.groups();
         this.clock = clock;
+        long legacy = store.legacyUntilMillis();
+        this.legacyUntilMicros = legacy == HistorianStore.NO_LEGACY ? Long.MIN_VALUE : TimeUnit.MILLISECONDS.toMicros(legacy);
+        this.legacyDays = longestInForce(groups);
     }
 
-    /** Applies the policy once; returns the partitions dropped. */
-    public int apply(RowWriter writer) {
-        int days = policy.effectiveDays();
-        if (days == 0) {
-            return 0;
-        }
-        long cutoff = clock.millis() - TimeUnit.DAYS.toMillis(days);
-        int dropped = 0;
-        for (String table : TABLES) {
-            try {
-                dropped += writer.dropPartitionsBefore(table, cutoff);
-            } catch (RuntimeException e) {
-                LOG.warn("historian retention: cannot drop old partitions of {}: {}", table, e.toString());
+    private static int longestInForce(List<TableGroup> groups) {
+        int longest = 0;
+        for (TableGroup group : groups) {
+            if (group.inForce()) {
+                if (group.days() == 0) {
+                    return 0;
+                }
+                longest = Math.max(longest, group.days());
             }
         }
-        if (dropped > 0) {
-            LOG.info("historian retention: dropped {} day partitions older than {} days", dropped, days);
+        return longest;
+    }
+
+    /** Applies each group's retention once; returns the partitions dropped. */
+    public int apply(RowWriter writer) {
+        long nowMicros = TimeUnit.MILLISECONDS.toMicros(clock.millis());
+        int dropped = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            int days = groups.get(g).days();
+            boolean legacy = g == 0 && legacyUntilMicros != Long.MIN_VALUE;
+            if (days == 0 && !legacy) {
+                continue;
+            }
+            LongPredicate expired = expired(days, nowMicros);
+            if (legacy) {
+                LongPredicate current = expired;
+                LongPredicate old = expired(legacyDays, nowMicros);
+                expired = start -> start <= legacyUntilMicros ? old.test(start) : current.test(start);
+            }
+            int inGroup = writer.dropPartitions(g, expired, (table, e) ->
+                    LOG.warn("historian retention: cannot drop old partitions of {}: {}", table.getTableName(), e.toString()));
+            if (inGroup > 0) {
+                LOG.info("historian retention: dropped {} day partitions older than {} days from {}", inGroup, days,
+                        groups.get(g).rawName());
+            }
+            dropped += inGroup;
         }
         partitionsDropped += dropped;
         return dropped;
@@ -48,5 +81,14 @@ public final class RetentionTask {
 
     public long partitionsDropped() {
         return partitionsDropped;
+    }
+
+    /** Whether a day partition starting at the given microseconds ends {@code days} or more before now (0: never). */
+    private static LongPredicate expired(int days, long nowMicros) {
+        if (days == 0) {
+            return start -> false;
+        }
+        long cutoff = nowMicros - days * DAY_MICROS;
+        return start -> start + DAY_MICROS <= cutoff;
     }
 }

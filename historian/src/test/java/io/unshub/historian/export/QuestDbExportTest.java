@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,19 +46,7 @@ class QuestDbExportTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        java.nio.file.Files.createDirectories(dir.resolve("server"));
-        server = ServerMain.create(dir.resolve("server").toString(), Map.of(
-                "QDB_HTTP_BIND_TO", "127.0.0.1:" + port,
-                "QDB_HTTP_MIN_ENABLED", "false",
-                "QDB_PG_ENABLED", "false",
-                "QDB_LINE_TCP_ENABLED", "false",
-                "QDB_LINE_UDP_ENABLED", "false",
-                "QDB_TELEMETRY_ENABLED", "false"));
-        server.start();
+        server = ExternalQuestDb.start(dir.resolve("server"), Map.of());
     }
 
     @AfterEach
@@ -74,7 +61,7 @@ class QuestDbExportTest {
 
     @Test
     void decodedValuesArriveAsLineProtocol() throws Exception {
-        String url = "http://127.0.0.1:" + server.getHttpServerPort();
+        String url = ExternalQuestDb.url(server);
         ExportSettings export = new ExportSettings(url, "", "uns", "uns", 100, Duration.ofMillis(100), 10_000, 3,
                 Duration.ofSeconds(1));
         historian = HistorianFixture.start(HistorianFixture.settings(dir.resolve("hub"), List.of(), List.of(), export),
@@ -103,10 +90,7 @@ class QuestDbExportTest {
 
     @Test
     void aServerThatIsAwayIsRetriedAndCountedWithoutBlockingIngest() throws Exception {
-        int deadPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            deadPort = probe.getLocalPort();
-        }
+        int deadPort = ExternalQuestDb.freePort();
         ExportSettings export = new ExportSettings("http://127.0.0.1:" + deadPort, "", "uns", "uns", 10,
                 Duration.ofMillis(50), 1_000, 1, Duration.ofMillis(200));
         historian = HistorianFixture.start(HistorianFixture.settings(dir.resolve("hub"), List.of(), List.of(), export),

@@ -4,7 +4,10 @@ import io.unshub.schemas.sparkplug.proto.SparkplugB;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
@@ -28,12 +31,7 @@ final class Compression {
         if (!payload.hasBody()) {
             throw new MalformedException("compressed payload (" + COMPRESSED_UUID + ") without a body");
         }
-        String algorithm = "DEFLATE";
-        for (SparkplugB.Payload.Metric metric : payload.getMetricsList()) {
-            if (ALGORITHM_METRIC.equals(metric.getName()) && metric.hasStringValue()) {
-                algorithm = metric.getStringValue().toUpperCase(java.util.Locale.ROOT);
-            }
-        }
+        String algorithm = algorithm(payload);
         try (InputStream in = switch (algorithm) {
             case "DEFLATE" -> new InflaterInputStream(payload.getBody().newInput());
             case "GZIP" -> new GZIPInputStream(payload.getBody().newInput());
@@ -51,5 +49,31 @@ final class Compression {
         } catch (IOException e) {
             throw new MalformedException("compressed payload does not inflate (" + algorithm + "): " + e.getMessage());
         }
+    }
+
+    /** The wrapper's algorithm, upper case: its {@code algorithm} metric, DEFLATE without one. */
+    static String algorithm(SparkplugB.Payload payload) {
+        String algorithm = "DEFLATE";
+        for (SparkplugB.Payload.Metric metric : payload.getMetricsList()) {
+            if (ALGORITHM_METRIC.equals(metric.getName()) && metric.hasStringValue()) {
+                algorithm = metric.getStringValue().toUpperCase(java.util.Locale.ROOT);
+            }
+        }
+        return algorithm;
+    }
+
+    /** Compresses {@code bytes} with {@code algorithm} (DEFLATE as {@link java.util.zip.Deflater}'s default zlib stream, or GZIP). */
+    static byte[] deflate(byte[] bytes, String algorithm) throws MalformedException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(bytes.length / 2 + 32);
+        try (OutputStream out = switch (algorithm) {
+            case "DEFLATE" -> new DeflaterOutputStream(buffer);
+            case "GZIP" -> new GZIPOutputStream(buffer);
+            default -> throw new MalformedException("compressed payload with unknown algorithm '" + algorithm + "'");
+        }) {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory compression failed", e); // a ByteArrayOutputStream never fails
+        }
+        return buffer.toByteArray();
     }
 }

@@ -437,7 +437,8 @@ final class EdgeNode {
         if (m.value() instanceof Template t && t.isDefinition()) {
             return null;
         }
-        MetricTopics topics = host.projector.topics(key.group(), key.node(), device, m.name());
+        MetricTopics topics = device.isEmpty() && !host.config.projectNodeControl() && isNodeControl(m.name())
+                ? MetricTopics.NONE : host.projector.topics(key.group(), key.node(), device, m.name());
         MetricState state = new MetricState(m, ValueJson.unitOf(m.properties()), topics,
                 m.timestamp() != null ? m.timestamp() : payload.timestamp() != null ? payload.timestamp() : now);
         state.value = m.value();
@@ -445,6 +446,16 @@ final class EdgeNode {
         Quality q = m.properties().quality();
         state.quality = q == null ? "uncertain" : qualityName(q);
         return state;
+    }
+
+    /**
+     * The node's protocol metrics: {@code bdSeq} (a session counter) and {@code Node Control/*} (rebirth, next
+     * server, scan rate: the edge's own controls). They say nothing about the plant, so by default they are kept in
+     * the node view (REST) but not published as process values. {@code Properties/*} (hardware make, OS, firmware)
+     * describe the equipment and are projected like any metric.
+     */
+    static boolean isNodeControl(String name) {
+        return name.equals("bdSeq") || name.startsWith("Node Control/");
     }
 
     private void project(MetricTable table, String device, SparkplugPayload payload, String topic, long now) {

@@ -21,6 +21,8 @@ import java.util.Objects;
  *                                 specification wants the alias; some edges only resolve names)
  * @param stateFile                where the last STATE timestamp is kept so it never goes backwards, or
  *                                 {@code null} to keep it in memory only
+ * @param projectNodeControl       also project the node's protocol metrics ({@code bdSeq}, {@code Node Control/*})
+ *                                 into the namespace; they stay in the node view either way
  */
 public record HostConfig(
         String hostId,
@@ -33,7 +35,16 @@ public record HostConfig(
         long rebirthThrottleMillis,
         int queueCapacity,
         boolean commandByName,
-        Path stateFile) {
+        Path stateFile,
+        boolean projectNodeControl) {
+
+    /** Without projecting the node's protocol metrics (the default). */
+    public HostConfig(String hostId, boolean primary, long reorderTimeoutMillis, boolean rebirthOnGap,
+                      boolean rebirthOnUnknownMetric, boolean rebirthOnDataBeforeBirth, boolean rebirthOnMalformed,
+                      long rebirthThrottleMillis, int queueCapacity, boolean commandByName, Path stateFile) {
+        this(hostId, primary, reorderTimeoutMillis, rebirthOnGap, rebirthOnUnknownMetric, rebirthOnDataBeforeBirth,
+                rebirthOnMalformed, rebirthThrottleMillis, queueCapacity, commandByName, stateFile, false);
+    }
 
     public HostConfig {
         Objects.requireNonNull(hostId, "hostId");

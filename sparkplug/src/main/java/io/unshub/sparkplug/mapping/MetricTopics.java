@@ -8,4 +8,7 @@ package io.unshub.sparkplug.mapping;
  * @param command where writes are accepted, or {@code null} when the model has no command class
  */
 public record MetricTopics(String value, String meta, String command) {
+
+    /** A metric that is not projected: no value, no metadata, no command topic. */
+    public static final MetricTopics NONE = new MetricTopics(null, null, null);
 }

@@ -45,7 +45,7 @@ public final class UnsProjector {
         String location = rule.location().render(group, node, device, metric);
         String tag = rule.tag().render(group, node, device, metric);
         if (location.isEmpty() || tag.isEmpty()) {
-            return new MetricTopics(null, null, null);
+            return MetricTopics.NONE;
         }
         return new MetricTopics(location + '/' + m.valueClass() + '/' + tag,
                 m.metaClass() == null ? null : location + '/' + m.metaClass() + '/' + tag,

@@ -107,6 +107,43 @@ class EdgeNodeStateMachineTest {
     }
 
     @Test
+    @DisplayName("bdSeq and Node Control/* stay out of the namespace by default (in the node view all the same); Properties/* and process metrics are projected")
+    void nodeControlMetricsAreNotProjectedByDefault() {
+        SparkplugHost host = host(config(0, 5000, true));
+        bus.fromClient("e1", "spBv1.0/G/NBIRTH/NC", birth(0, 4, Metric.of("Node Control/Scan Rate", DataType.INT64, 1000L),
+                Metric.of("Properties/Hardware Make", DataType.STRING, "acme"), Metric.of("Speed", DataType.INT32, 5)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> value("G/NC/_edge/Speed") != null);
+        assertThat(value("G/NC/_edge/Properties/Hardware Make").get("value").asText()).isEqualTo("acme");
+        assertThat(bus.on("G/NC/_edge/bdSeq")).isEmpty();
+        assertThat(bus.on("G/NC/_edge/Node Control/Rebirth")).isEmpty();
+        assertThat(bus.on("G/NC/_edge/Node Control/Scan Rate")).isEmpty();
+        assertThat(bus.on("G/NC/_meta/bdSeq")).isEmpty();
+        NodeView view = host.node("G", "NC").orElseThrow();
+        assertThat(view.metrics()).extracting(NodeView.MetricView::name)
+                .contains("bdSeq", "Node Control/Rebirth", "Node Control/Scan Rate", "Speed");
+        assertThat(view.metrics()).filteredOn(m -> m.name().equals("bdSeq")).singleElement()
+                .satisfies(m -> assertThat(m.topic()).isNull());
+
+        // The death still marks the process values stale, and publishes nothing for the protocol metrics.
+        bus.fromClient("e1", "spBv1.0/G/NDEATH/NC", death(4));
+        await().atMost(Duration.ofSeconds(5)).until(() -> "stale".equals(value("G/NC/_edge/Speed").get("quality").asText()));
+        assertThat(bus.on("G/NC/_edge/bdSeq")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("uns.sparkplug.project-node-control=true projects bdSeq and Node Control/* like any metric")
+    void nodeControlMetricsProjectedOnRequest() {
+        HostConfig c = config(0, 5000, true);
+        host(new HostConfig(c.hostId(), c.primary(), c.reorderTimeoutMillis(), c.rebirthOnGap(), c.rebirthOnUnknownMetric(),
+                c.rebirthOnDataBeforeBirth(), c.rebirthOnMalformed(), c.rebirthThrottleMillis(), c.queueCapacity(),
+                c.commandByName(), null, true));
+        bus.fromClient("e1", "spBv1.0/G/NBIRTH/NP", birth(0, 9, Metric.of("Speed", DataType.INT32, 5)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> value("G/NP/_edge/Speed") != null);
+        assertThat(value("G/NP/_edge/bdSeq").get("value").asLong()).isEqualTo(9);
+        assertThat(value("G/NP/_edge/Node Control/Rebirth").get("value").asBoolean()).isFalse();
+    }
+
+    @Test
     @DisplayName("No rebirth storms: a node that keeps skipping seq numbers gets one request per throttle window")
     void rebirthsAreThrottledPerNode() {
         SparkplugHost host = host(config(0, 60_000, true));

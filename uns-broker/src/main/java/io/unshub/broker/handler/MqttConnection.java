@@ -121,6 +121,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final BrokerMetrics metrics;
     private final SubscriptionPolicy subscriptionPolicy;
     private final SubscriptionHook subscriptionHook;
+    /** Adjusts outbound PUBLISHes per delivery; {@link OutboundRewriter#NONE} when nothing is plugged in. */
+    private final OutboundRewriter outboundRewriter;
     private final PublishGuard publishGuard;
     private final Authenticator authenticator;
     private final ClientEvents events;
@@ -179,6 +181,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.subscriptionHook = extensions.subscriptionHook();
         this.publishGuard = extensions.publishGuard();
         this.authenticator = extensions.authenticator();
+        this.outboundRewriter = extensions.outboundRewriter();
         this.events = events;
         this.topicLimits = TopicLimits.of(config.limits());
         this.maxSubscriptions = config.limits().maxSubscriptionsPerClient();
@@ -1174,6 +1177,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         UnsMessage message = delivery.message();
         String topic = message.topic();
         int qos = delivery.qos();
+        byte[] payload = message.payload();
+        boolean retain = delivery.retain();
+        if (outboundRewriter != OutboundRewriter.NONE && outboundRewriter.covers(topic)) {
+            payload = outboundRewriter.payload(topic, payload, System.currentTimeMillis());
+            retain |= message.retain() && outboundRewriter.keepsRetainFlag(topic);
+        }
         MqttProperties properties = MqttProperties.NO_PROPERTIES;
         int propertiesLength = 0;
         Integer alias = null;
@@ -1205,7 +1214,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         if (clientMaxPacketSize != UNLIMITED) {
             int topicBytes = (alias != null && !newAlias) ? 0 : ByteBufUtil.utf8Bytes(topic);
-            long remaining = 2L + topicBytes + (qos > 0 ? 2 : 0) + message.payload().length
+            long remaining = 2L + topicBytes + (qos > 0 ? 2 : 0) + payload.length
                     + (protocolLevel == 5 ? varIntLength(propertiesLength) + propertiesLength : 0);
             long packetSize = 1 + varIntLength((int) Math.min(remaining, Integer.MAX_VALUE)) + remaining;
             if (packetSize > clientMaxPacketSize) {
@@ -1218,11 +1227,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         String wireTopic = (alias != null && !newAlias) ? "" : topic;
         MqttPublishMessage publish = new MqttPublishMessage(
-                new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), delivery.retain(), 0),
+                new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0),
                 new MqttPublishVariableHeader(wireTopic, packetId, properties),
-                Unpooled.wrappedBuffer(message.payload()));
+                Unpooled.wrappedBuffer(payload)); // the write releases it (and with it nothing: an unpooled heap wrapper)
         ctx.write(publish, ctx.voidPromise());
-        metrics.messageOut(qos, message.payload().length);
+        metrics.messageOut(qos, payload.length);
         return true;
     }
 

@@ -62,22 +62,53 @@ public interface HistorianConfig {
 
     Export export();
 
+    Query query();
+
+    Pg pg();
+
     /** How long history is kept ({@code uns.historian.retention.*}). */
     interface Retention {
 
-        /** Days kept for classes without their own entry; 0 keeps forever. Default {@code 30}. */
+        /** Days kept for classes without their own entry and for topics without a class; 0 keeps forever. Default {@code 30}. */
         @WithDefault("30")
         int defaultDays();
 
         /**
          * Days per namespace class, e.g. {@code uns.historian.retention.classes._edge=90}; 0 keeps forever.
-         * Partitions are shared, so the longest retention in force decides when a day is dropped. Default none.
+         * Every distinct day count in force gets its own set of tables (retention group) whose day partitions
+         * are dropped by that count, so each class keeps exactly its own days. Default none.
          */
         Map<String, Integer> classes();
 
         /** How often old day partitions are dropped. Default {@code 1h}. */
         @WithDefault("1h")
         Duration interval();
+    }
+
+    /**
+     * The read-only PostgreSQL wire listener on the historian's store ({@code uns.historian.pg.*}), for SQL
+     * clients such as Grafana's PostgreSQL data source (database {@code qdb}).
+     */
+    interface Pg {
+
+        /** Opens the listener. Default {@code false}. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The IPv4 address to listen on; {@code 0.0.0.0} for every interface (the container). Default {@code 127.0.0.1}. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** The TCP port; 0 picks a free one (the banner shows it). Default {@code 8812}. */
+        @WithDefault("8812")
+        int port();
+
+        /** The one user name the listener accepts; it may only read. Default {@code grafana}. */
+        @WithDefault("grafana")
+        String user();
+
+        /** That user's password. No default: required when {@code uns.historian.pg.enabled=true}. */
+        Optional<String> password();
     }
 
     /** The line-protocol export to InfluxDB 2.x/3.x or QuestDB ({@code uns.historian.export.*}). */
@@ -120,5 +151,41 @@ public interface HistorianConfig {
         /** The longest back-off between retries. Default {@code 30s}. */
         @WithDefault("30s")
         Duration maxRetryDelay();
+    }
+
+    /**
+     * Where {@code GET /api/v1/history/aggregate} reads ({@code uns.historian.query.*}). Raw history and replay
+     * always read the embedded store: the raw log with its payload bytes is not exported.
+     */
+    interface Query {
+
+        /**
+         * {@code embedded} (the hub's own store) or {@code external} (a QuestDB the export writes to, at
+         * {@code uns.historian.query.external.url}). Default {@code embedded}.
+         */
+        @WithDefault("embedded")
+        String target();
+
+        External external();
+
+        /** The external QuestDB's HTTP {@code /exec} JSON API ({@code uns.historian.query.external.*}). */
+        interface External {
+
+            /** Its HTTP address, e.g. {@code http://questdb:9000}. Required when the target is external. */
+            Optional<String> url();
+
+            /** HTTP basic user (QuestDB's {@code http.user}), with {@code password}. Default none. */
+            Optional<String> username();
+
+            /** HTTP basic password (QuestDB's {@code http.password}). Default none. */
+            Optional<String> password();
+
+            /** Bearer token (QuestDB Enterprise), instead of username and password. Default none. */
+            Optional<String> token();
+
+            /** Longest wait for the connection and for the whole answer of one query. Default {@code 10s}. */
+            @WithDefault("10s")
+            Duration timeout();
+        }
     }
 }

@@ -70,4 +70,25 @@ public interface SparkplugConfig {
      */
     @WithDefault("1000")
     int nodeMetricsLimit();
+
+    /**
+     * Also publish the edge nodes' protocol metrics ({@code bdSeq}, {@code Node Control/*}) into the namespace as
+     * values; they are always in the REST node view. Default false: they are session mechanics, not plant data.
+     */
+    @WithDefault("false")
+    boolean projectNodeControl();
+
+    /** The Sparkplug Aware server's delivery behaviours ({@code uns.sparkplug.aware.*}). */
+    Aware aware();
+
+    /** {@code uns.sparkplug.aware.*}. */
+    interface Aware {
+
+        /**
+         * Replace the timestamp of every NDEATH (wills and explicit ones) with the time the hub delivers it to each
+         * subscriber (the specification's MAY, tck-id-conformance-mqtt-aware-ndeath-timestamp). Default true.
+         */
+        @WithDefault("true")
+        boolean stampNdeathTimestamp();
+    }
 }

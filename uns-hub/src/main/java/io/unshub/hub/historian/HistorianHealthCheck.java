@@ -3,6 +3,8 @@ package io.unshub.hub.historian;
 import io.unshub.historian.Historian;
 import io.unshub.historian.export.ExportStatus;
 import io.unshub.historian.ingest.IngestStatus;
+import io.unshub.historian.pgwire.PgWireListener;
+import io.unshub.historian.query.ExternalQueryStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -13,7 +15,7 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * The historian: down while commits fail (full disk, failing store; ingest retries and recovers when it
  * clears) and for a minute after messages were dropped because it fell behind, so overload is never silent.
- * Export problems are shown as data; they never stop local history.
+ * Export and external-query problems are shown as data; they never stop local history.
  */
 @Readiness
 @ApplicationScoped
@@ -49,12 +51,29 @@ public class HistorianHealthCheck implements HealthCheck {
         if (droppedRecently) {
             response.withData("overload", "messages were dropped in the last minute because the store fell behind");
         }
+        PgWireListener pg = runtime.pgListener();
+        if (pg != null) {
+            response.withData("pgWire", pg.host() + ":" + pg.port() + (pg.isListening() ? "" : " (not listening)"));
+        }
         ExportStatus e = historian.exportStatus();
         if (e != null) {
             response.withData("exportPending", e.pending()).withData("exportFailed", e.failed())
                     .withData("exportDropped", e.dropped());
             if (e.lastError() != null) {
                 response.withData("exportLastError", e.lastError());
+            }
+        }
+        ExternalQueryStatus q = runtime.externalQueryStatus();
+        response.withData("queryTarget", q == null ? "embedded" : "external");
+        if (q != null) {
+            // Shown, never DOWN: an external query server that is away costs aggregates, not ingest or raw history.
+            response.withData("queryUrl", q.url()).withData("queryUnreachable", q.unreachable())
+                    .withData("queryErrors", q.errors());
+            if (q.lastQueryOk() != null) {
+                response.withData("queryLastOk", q.lastQueryOk());
+            }
+            if (q.lastError() != null) {
+                response.withData("queryLastError", q.lastError());
             }
         }
         return response.build();

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.unshub.historian.Historian;
 import io.unshub.historian.export.ExportStatus;
 import io.unshub.historian.ingest.IngestStatus;
+import io.unshub.historian.query.ExternalQueryStatus;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -57,6 +58,30 @@ public class HistorianMeterBinder implements MeterBinder {
                 return at == 0 ? Double.NaN : (System.currentTimeMillis() - at) / 1000.0;
             }).description("Seconds since the export server last acknowledged a write").register(registry);
         }
+        if (runtime.externalQueryStatus() != null) {
+            externalCounter(registry, runtime, "uns_historian_external_query_requests", "Aggregate queries sent to the external QuestDB",
+                    ExternalQueryStatus::requests);
+            externalCounter(registry, runtime, "uns_historian_external_query_unreachable",
+                    "External queries that got no answer (refused, timed out, connection lost)",
+                    ExternalQueryStatus::unreachable);
+            externalCounter(registry, runtime, "uns_historian_external_query_errors",
+                    "External queries the server answered with an error", ExternalQueryStatus::errors);
+            Gauge.builder("uns_historian_external_query_up", runtime, x -> {
+                Boolean ok = x.externalQueryStatus().lastQueryOk();
+                return ok == null ? Double.NaN : ok ? 1 : 0;
+            }).description("1 when the newest external query succeeded, 0 when it failed (NaN before the first)")
+                    .register(registry);
+            Gauge.builder("uns_historian_external_query_latency_seconds", runtime, x -> {
+                long ms = x.externalQueryStatus().lastLatencyMillis();
+                return ms < 0 ? Double.NaN : ms / 1000.0;
+            }).description("How long the newest external query took, answered or not").register(registry);
+        }
+    }
+
+    private static void externalCounter(MeterRegistry registry, HistorianRuntime r, String name, String description,
+                                        ToDoubleFunction<ExternalQueryStatus> f) {
+        FunctionCounter.builder(name, r, x -> f.applyAsDouble(x.externalQueryStatus())).description(description)
+                .register(registry);
     }
 
     private static void counter(MeterRegistry registry, Historian h, String name, String description,

@@ -7,6 +7,7 @@ import io.unshub.historian.query.AggregateQuery;
 import io.unshub.historian.query.HistoryException;
 import io.unshub.historian.query.HistoryRange;
 import io.unshub.historian.query.HistoryRecord;
+import io.unshub.historian.query.UpstreamQueryException;
 import io.unshub.hub.api.ApiException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -42,7 +43,8 @@ public class HistoryResource {
     @GET
     @Produces({MediaType.APPLICATION_JSON, NDJSON})
     @Operation(summary = "Stored messages matching a topic filter in [from, to), in sequence order; page with "
-            + "cursor = the previous page's nextCursor. An open range (from or to missing) needs a limit.")
+            + "cursor = the previous page's nextCursor. An open range (from or to missing) needs a limit. Always read "
+            + "from the embedded store (the raw log is not exported).")
     public Response history(
             @Parameter(description = "MQTT topic filter (default #)") @QueryParam("filter") String filter,
             @Parameter(description = "Start, inclusive: epoch ms or ISO-8601") @QueryParam("from") String from,
@@ -95,14 +97,16 @@ public class HistoryResource {
     @Path("aggregate")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "avg, min, max, first, last or count of the decoded numeric values of each topic matching "
-            + "the filter, in buckets of 'every' (500T = 500 ms, 10s, 5m, 1h, 1d) over [from, to)")
+            + "the filter, in buckets of 'every' (500T = 500 ms, 10s, 5m, 1h, 1d) over [from, to); read from the "
+            + "embedded store or, with uns.historian.query.target=external, from the external QuestDB the export "
+            + "writes to (503 when it cannot be reached, 502 when it answers with an error)")
     public HistoryViews.Aggregate aggregate(
             @Parameter(description = "MQTT topic filter (default #)") @QueryParam("filter") String filter,
             @Parameter(description = "Start, inclusive: epoch ms or ISO-8601 (required)") @QueryParam("from") String from,
             @Parameter(description = "End, exclusive: epoch ms or ISO-8601 (required)") @QueryParam("to") String to,
             @Parameter(description = "Bucket width, e.g. 1m") @QueryParam("every") String every,
             @Parameter(description = "avg, min, max, first, last or count") @QueryParam("fn") String fn) {
-        Historian historian = historian();
+        historian();
         if (from == null || to == null) {
             throw ApiException.badRequest("from and to are required");
         }
@@ -118,7 +122,9 @@ public class HistoryResource {
         }
         List<AggregateBucket> buckets;
         try {
-            buckets = historian.aggregates().aggregate(query);
+            buckets = runtime.aggregates().aggregate(query);
+        } catch (UpstreamQueryException e) {
+            throw new ApiException(Response.Status.BAD_GATEWAY, "history server error", e.getMessage());
         } catch (HistoryException e) {
             throw unavailable(e);
         }

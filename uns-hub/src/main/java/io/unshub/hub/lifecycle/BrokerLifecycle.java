@@ -16,6 +16,7 @@ import io.unshub.hub.config.UnsConfig;
 import io.unshub.hub.namespace.NamespaceRuntime;
 import io.unshub.hub.replay.ReplayHook;
 import io.unshub.hub.security.SecurityRuntime;
+import io.unshub.hub.sparkplug.AwareOutbound;
 import io.unshub.core.bus.PublishGuard;
 import io.unshub.sparkplug.aware.CertificateGuard;
 import jakarta.annotation.Priority;
@@ -46,7 +47,8 @@ public class BrokerLifecycle {
     private final NamespaceRuntime namespace;
     private final SecurityRuntime security;
 
-    BrokerLifecycle(UnsConfig config, NamespaceRuntime namespace, SecurityRuntime security, ReplayHook replayHook) {
+    BrokerLifecycle(UnsConfig config, NamespaceRuntime namespace, SecurityRuntime security, ReplayHook replayHook,
+                    AwareOutbound awareOutbound) {
         this.namespace = namespace;
         this.security = security;
         Set<String> refused = new HashSet<>(config.mqtt().refusedFilters().orElse(List.of()));
@@ -56,7 +58,8 @@ public class BrokerLifecycle {
         // The ACL first: a client without rights learns 0x87, not what the namespace thinks of the topic.
         PublishGuard guard = PublishGuard.inOrder(security.acl(), new CertificateGuard(), namespace.guard());
         this.broker = new Broker(BrokerConfigMapper.toBrokerConfig(config.mqtt()),
-                new BrokerExtensions(security.authenticator(), policy, guard, namespace.live(), replayHook),
+                new BrokerExtensions(security.brokerAuthenticator(), policy, guard, namespace.live(), replayHook)
+                        .withOutboundRewriter(awareOutbound.rewriter()),
                 openStore(config));
         security.acl().addressesFrom(broker::remoteAddressOf); // audit lines name the client's address
         namespace.attach(broker.bus(), topic -> broker.retained().get(topic) != null);

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.unshub.hub.config.SparkplugConfig;
+import io.unshub.hub.sparkplug.AwareOutbound;
 import io.unshub.hub.sparkplug.SparkplugRuntime;
+import io.unshub.sparkplug.aware.AwareDelivery;
 import io.unshub.sparkplug.host.HostCounters;
 import io.unshub.sparkplug.host.SparkplugHost;
 import jakarta.inject.Inject;
@@ -22,6 +24,9 @@ public class SparkplugMeterBinder implements MeterBinder {
 
     @Inject
     SparkplugConfig config;
+
+    @Inject
+    AwareOutbound aware;
 
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -55,6 +60,12 @@ public class SparkplugMeterBinder implements MeterBinder {
                 .description("UNS documents published by the projection").register(registry);
         FunctionCounter.builder("uns_sparkplug_projections_rejected", host, SparkplugHost::projectionsRejected)
                 .description("Projections refused by the namespace or the ACL").register(registry);
+        aware.delivery().ifPresent(d -> {
+            FunctionCounter.builder("uns_sparkplug_ndeath_stamped", d, AwareDelivery::stamped)
+                    .description("NDEATH deliveries whose timestamp was replaced by the delivery time").register(registry);
+            FunctionCounter.builder("uns_sparkplug_ndeath_unstamped", d, AwareDelivery::unstamped)
+                    .description("NDEATH deliveries sent unchanged because the payload did not decode").register(registry);
+        });
         if (config.nodeMetricsLimit() > 0) {
             host.setNodeListener(new SparkplugNodeMeters(registry, config.nodeMetricsLimit()));
         }

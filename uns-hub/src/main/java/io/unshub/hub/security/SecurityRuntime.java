@@ -31,6 +31,7 @@ public class SecurityRuntime {
     private static final Logger LOG = Logger.getLogger(SecurityRuntime.class);
 
     private final HubAuthenticator authenticator;
+    private final InternalClients internalClients;
     private final AclGuard acl = new AclGuard();
     private final AclReloader aclReloader;
     private final Duration reloadInterval;
@@ -47,6 +48,7 @@ public class SecurityRuntime {
             throw new InvalidConfigException(e.file().endsWith(".json") ? "uns.auth.jwt.jwks-file" : "uns.auth.users-file",
                     e.getMessage());
         }
+        this.internalClients = new InternalClients(authenticator);
         Path aclFile = Path.of(config.acl().file().orElse(config.configDir() + "/acl.yaml"));
         if (config.acl().file().isPresent() && !Files.isRegularFile(aclFile)) {
             throw new InvalidConfigException("uns.acl.file", "the ACL file " + aclFile.toAbsolutePath() + " does not exist");
@@ -115,6 +117,11 @@ public class SecurityRuntime {
 
     public HubAuthenticator authenticator() {
         return authenticator;
+    }
+
+    /** What the broker asks: the hub's in-process clients first ({@link InternalClients}), then the authenticator. */
+    public InternalClients brokerAuthenticator() {
+        return internalClients;
     }
 
     public AclGuard acl() {

@@ -8,6 +8,8 @@ import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import io.unshub.hub.config.SparkplugConfig;
 import io.unshub.hub.demo.DemoContext;
 import io.unshub.hub.demo.DemoSource;
+import io.unshub.hub.security.InternalClients;
+import io.unshub.hub.security.SecurityRuntime;
 import io.unshub.sparkplug.codec.DecodeResult;
 import io.unshub.sparkplug.codec.SparkplugDecoder;
 import io.unshub.sparkplug.codec.SparkplugEncoder;
@@ -22,6 +24,7 @@ import org.jboss.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,7 +32,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The demo profile's Sparkplug B edge node: a real MQTT 3.1.1 client (HiveMQ) of the hub's own TCP listener,
- * client id {@value #CLIENT_ID} (anonymous from loopback, allowed by the example ACL), edge node
+ * client id and user {@value #CLIENT_ID} with role {@value #ROLE} and a password that exists only in this process
+ * ({@link InternalClients}), so it logs in whatever {@code uns.auth.anonymous} says; the example ACL gives that
+ * role the Sparkplug namespace. Edge node
  * {@value #GROUP}/{@value #NODE} with devices {@code booth1} and {@code booth2} of a paint line, six metrics each
  * (Float, Double, Int64, Boolean, String; units as {@code engUnit} properties). It connects with an NDEATH will
  * carrying its bdSeq, publishes NBIRTH and DBIRTHs, then DDATA with the changed metrics every second (seq wraps
@@ -49,6 +54,7 @@ public class DemoEdgeNode implements DemoSource {
     static final String GROUP = "acme-dallas";
     static final String NODE = "paint-line1";
     static final String CLIENT_ID = "uns-demo-edge";
+    static final String ROLE = "sparkplug-edge";
     static final String SETPOINT = "setpoint/temperature";
     static final List<String> DEVICES = List.of("booth1", "booth2");
     static final long PERIOD_MILLIS = 1_000;
@@ -57,12 +63,14 @@ public class DemoEdgeNode implements DemoSource {
     private static final Logger LOG = Logger.getLogger(DemoEdgeNode.class);
 
     private final SparkplugConfig config;
+    private final SecurityRuntime security;
     private final SparkplugEncoder encoder = new SparkplugEncoder();
     private final SparkplugDecoder decoder = new SparkplugDecoder();
     private final Random random = new Random(3);
     private final List<Booth> booths = new ArrayList<>();
     private ScheduledExecutorService scheduler;
     private Mqtt3AsyncClient client;
+    private byte[] password;
     private ScheduledFuture<?> task;
     private String endpoint = "";
     private long bdSeq = -1;
@@ -75,8 +83,9 @@ public class DemoEdgeNode implements DemoSource {
     private int failedConnects;
     private int ticksToReconnect;
 
-    DemoEdgeNode(SparkplugConfig config) {
+    DemoEdgeNode(SparkplugConfig config, SecurityRuntime security) {
         this.config = config;
+        this.security = security;
     }
 
     @Override
@@ -100,6 +109,7 @@ public class DemoEdgeNode implements DemoSource {
         }
         scheduler = context.scheduler();
         endpoint = context.mqttHost() + ":" + context.mqttPort();
+        password = security.brokerAuthenticator().register(CLIENT_ID, Set.of(ROLE));
         for (int i = 0; i < DEVICES.size(); i++) {
             booths.add(new Booth(DEVICES.get(i), i));
         }
@@ -170,6 +180,7 @@ public class DemoEdgeNode implements DemoSource {
         born = false;
         bdSeq = (bdSeq + 1) % 256;
         client.connectWith().cleanSession(true).keepAlive(30)
+                .simpleAuth().username(CLIENT_ID).password(password).applySimpleAuth()
                 .willPublish().topic(PREFIX + "NDEATH/" + NODE).qos(MqttQos.AT_LEAST_ONCE).payload(death())
                 .applyWillPublish()
                 .send()
@@ -183,12 +194,10 @@ public class DemoEdgeNode implements DemoSource {
                         return;
                     }
                     if (failure != null) {
-                        // Refused for good when anonymous clients are off (uns.auth.anonymous=none): say it once,
-                        // then retry ever more slowly (up to every 32 s) instead of filling the log.
+                        // Say it once, then retry ever more slowly (up to every 32 s) instead of filling the log.
                         ticksToReconnect = 1 << Math.min(++failedConnects, 5);
                         if (failedConnects == 1) {
-                            LOG.warnf("demo %s: cannot connect to %s as anonymous client %s (it needs "
-                                    + "uns.auth.anonymous=local or all); retrying quietly: %s", NAME, endpoint,
+                            LOG.warnf("demo %s: cannot connect to %s as %s; retrying quietly: %s", NAME, endpoint,
                                     CLIENT_ID, failure.toString());
                         } else {
                             LOG.debugf("demo %s: connect attempt %d failed: %s", NAME, failedConnects, failure);

@@ -60,7 +60,7 @@ public class SparkplugRuntime {
         }
         return new HostConfig(id, c.primary(), reorder, c.rebirthOnGap(), c.rebirthOnUnknownMetric(),
                 c.rebirthOnDataBeforeBirth(), c.rebirthOnMalformed(), c.rebirthThrottle().toMillis(), c.queueCapacity(),
-                c.commandByName(), stateFile);
+                c.commandByName(), stateFile, c.projectNodeControl());
     }
 
     void onStart(@Observes @Priority(30) StartupEvent event) {

@@ -41,6 +41,12 @@ class HistoryApiTest {
     @Inject
     HistoryReader reader;
 
+    @Inject
+    HistorianRuntime runtime;
+
+    @Inject
+    io.unshub.hub.lifecycle.StartupBanner banner;
+
     private static boolean published;
     /** Receive times are now (the raw log's clock never goes backwards); value timestamps are T0 onwards. */
     private static long publishedFrom;
@@ -117,6 +123,16 @@ class HistoryApiTest {
                 .get("/api/v1/history/aggregate").then().statusCode(200).extract().jsonPath();
         assertThat(count.getList("series.topic", String.class)).containsExactly(SPEED, MODE);
         assertThat(count.getList("series.buckets.flatten().value", Double.class)).containsExactly(60.0, 60.0);
+    }
+
+    @Test
+    void thePostgresWireListenerIsOffByDefaultAndOpensNoPort() {
+        assertThat(runtime.pgListener()).isNull();
+        assertThat(banner.text()).contains("pg wire    off (uns.historian.pg.enabled=false)");
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .as("no PG wire worker runs").noneMatch(name -> name.startsWith("pgwire_"));
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'historian' }.data.pgWire", org.hamcrest.Matchers.nullValue());
     }
 
     @Test

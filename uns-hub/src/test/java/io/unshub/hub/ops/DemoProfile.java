@@ -8,7 +8,8 @@ import java.net.ServerSocket;
 import java.util.Map;
 
 /**
- * The hub as the container runs it: the shipped example config (deploy/config) and the demo profile on. The
+ * The hub as the container runs it: the shipped example config (deploy/config), the demo profile on and anonymous
+ * clients refused (deploy/.env.example's UNS_AUTH_ANONYMOUS=none, so the demo must work without them). The
  * demo PLC gets a free port instead of 4840 so that test runs never collide; deploy/config/opcua.yaml follows
  * it through {@code ${uns.opcua.demo-plc-port}}.
  */
@@ -19,7 +20,7 @@ public class DemoProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("uns.config-dir", CONFIG_DIR, "uns.demo", "true",
+        return Map.of("uns.config-dir", CONFIG_DIR, "uns.demo", "true", "uns.auth.anonymous", "none",
                 "uns.opcua.demo-plc-port", Integer.toString(PLC_PORT));
     }
 

@@ -1,5 +1,9 @@
 package io.unshub.hub.ops;
 
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -25,6 +29,7 @@ import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -68,7 +73,7 @@ class OperationsTest {
                 .contains("directory  " + Path.of("target/test-data").toAbsolutePath().normalize())
                 .contains("broker     memory: retained messages and sessions are lost on restart")
                 .contains("namespace  enforced")
-                .contains("auth       anonymous local")
+                .contains("auth       anonymous none")
                 .contains("logging    text")
                 .contains("demo       on: opcua-plc, sparkplug-edge, uns-simulator");
     }
@@ -145,6 +150,35 @@ class OperationsTest {
                 .getLong("values.find { it.topic == '" + temperature + "' }.messageCount") > changes);
         assertThat(metric("uns_sparkplug_projections_rejected_total")).as("projections the example model refused")
                 .isEqualTo(0.0);
+    }
+
+    @Test
+    void theDemoEdgeNodesInternalIdentityIsNoDoorForOthers() {
+        // The container's setting: anonymous clients are refused, yet the demo edge node comes ONLINE.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().when().get("/api/v1/sparkplug/nodes")
+                .then().statusCode(200).body("find { it.node == 'paint-line1' }.status", equalTo("ONLINE")));
+        Mqtt3BlockingClient anonymous = Mqtt3Client.builder().identifier("anon-" + System.nanoTime())
+                .serverHost("127.0.0.1").serverPort(broker.tcpPort()).buildBlocking();
+        assertThatThrownBy(anonymous::connect).isInstanceOf(Mqtt3ConnAckException.class);
+        Mqtt3BlockingClient impostor = Mqtt3Client.builder().identifier("uns-demo-edge")
+                .serverHost("127.0.0.1").serverPort(broker.tcpPort()).buildBlocking();
+        assertThatThrownBy(() -> impostor.connectWith().simpleAuth().username("uns-demo-edge")
+                .password("guess".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send())
+                .isInstanceOf(Mqtt3ConnAckException.class)
+                .satisfies(e -> assertThat(((Mqtt3ConnAckException) e).getMqttMessage().getReturnCode())
+                        .isEqualTo(Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD));
+    }
+
+    @Test
+    void theNamespaceApiServesTheExampleTwoSiteModel() {
+        String body = given().when().get("/api/v1/namespace").then().statusCode(200)
+                .body("name", equalTo("acme two-site enterprise"))
+                .body("revision", equalTo("2025-11-22.1"))
+                .body("enforced", equalTo(true))
+                .body("lastError", org.hamcrest.Matchers.nullValue())
+                .body("source", org.hamcrest.Matchers.endsWith("namespace.yaml"))
+                .extract().asString();
+        assertThat(body).contains("\"dallas\"", "\"monterrey\"", "\"press\"", "\"assembly\"");
     }
 
     @Test
@@ -231,6 +265,28 @@ class OperationsTest {
             }
         }
         assertThat(missing).as("metrics the dashboard queries but the hub does not export").isEmpty();
+    }
+
+    @Test
+    void grafanasHistorianDataSourceMatchesTheHubsPgWireSettings() throws Exception {
+        String compose = Files.readString(Path.of("../deploy/compose.yaml"));
+        String datasources = Files.readString(Path.of("../deploy/grafana/provisioning/datasources/uns.yaml"));
+        String dashboard = Files.readString(Path.of("../deploy/grafana/dashboards/uns-overview.json"));
+        String readme = Files.readString(Path.of("../README.md"));
+        assertThat(compose).contains("UNS_HISTORIAN_PG_ENABLED: \"true\"", "UNS_HISTORIAN_PG_HOST: 0.0.0.0",
+                "UNS_HISTORIAN_PG_PORT: \"8812\"");
+        List<String> composeKeys = Pattern.compile("\\b(UNS_HISTORIAN_PG_[A-Z_]+):").matcher(compose).results()
+                .map(m -> m.group(1)).distinct().toList();
+        assertThat(composeKeys).as("hub and Grafana get the listener's settings").contains("UNS_HISTORIAN_PG_USER",
+                "UNS_HISTORIAN_PG_PASSWORD");
+        for (String key : composeKeys) {
+            assertThat(readme).as("%s is a real key (a row of the README's configuration table)", key)
+                    .contains("| `" + key + "` |");
+        }
+        assertThat(datasources).contains("uid: uns-historian", "url: hub:8812", "database: qdb",
+                "user: $UNS_HISTORIAN_PG_USER", "password: $UNS_HISTORIAN_PG_PASSWORD");
+        assertThat(dashboard).contains("\"uid\": \"uns-historian\"").contains("FROM uns_value\\n")
+                .doesNotContain("uns_values");
     }
 
     @Test

@@ -35,12 +35,22 @@ class SparkplugConfigTest {
     void keysReachTheHost() {
         HostConfig c = SparkplugRuntime.toHostConfig(config(Map.of("uns.sparkplug.host-id", "scada-2",
                 "uns.sparkplug.primary", "false", "uns.sparkplug.reorder-timeout", "0s",
-                "uns.sparkplug.rebirth-throttle", "30s", "uns.sparkplug.command-by-name", "true")), null);
+                "uns.sparkplug.rebirth-throttle", "30s", "uns.sparkplug.command-by-name", "true",
+                "uns.sparkplug.project-node-control", "true")), null);
         assertThat(c.hostId()).isEqualTo("scada-2");
         assertThat(c.primary()).isFalse();
         assertThat(c.reorderTimeoutMillis()).isZero();
         assertThat(c.rebirthThrottleMillis()).isEqualTo(30_000);
         assertThat(c.commandByName()).isTrue();
+        assertThat(c.projectNodeControl()).isTrue();
+    }
+
+    @Test
+    void ndeathStampingIsOnByDefaultAndCanBeTurnedOff() {
+        assertThat(config(Map.of()).aware().stampNdeathTimestamp()).isTrue();
+        assertThat(config(Map.of()).projectNodeControl()).isFalse();
+        assertThat(config(Map.of("uns.sparkplug.aware.stamp-ndeath-timestamp", "false")).aware().stampNdeathTimestamp())
+                .isFalse();
     }
 
     @Test

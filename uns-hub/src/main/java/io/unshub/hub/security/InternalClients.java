@@ -1,0 +1,71 @@
+package io.unshub.hub.security;
+
+import io.unshub.broker.security.AuthResult;
+import io.unshub.broker.security.Authenticator;
+import io.unshub.broker.security.Credentials;
+import io.unshub.broker.transport.ReasonCodes;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Identities for MQTT clients that run inside the hub itself (the demo's Sparkplug edge node): each gets a
+ * random password that exists only in this process's memory, so it can log in whatever
+ * {@code uns.auth.anonymous} says and without an entry in users.yaml, and nobody outside the process can use
+ * the identity. A CONNECT with a registered client's user name must also carry its client id and password;
+ * everything else goes to the hub's authenticator unchanged.
+ *
+ * <p>Threads: {@link #register} runs on start-up threads, {@link #authenticate} on broker event loops; the
+ * registry is a concurrent map and the check is a constant-time comparison, cheap enough for an event loop.
+ */
+public final class InternalClients implements Authenticator {
+
+    private record Entry(byte[] password, Set<String> roles) {
+    }
+
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Entry> clients = new ConcurrentHashMap<>();
+    private final Authenticator delegate;
+
+    public InternalClients(Authenticator delegate) {
+        this.delegate = delegate;
+    }
+
+    /**
+     * Registers (or re-keys) an in-process client; it logs in with user name and client id {@code name}.
+     *
+     * @return the password to send in CONNECT; keep it inside the process
+     */
+    public byte[] register(String name, Set<String> roles) {
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        byte[] password = Base64.getEncoder().withoutPadding().encode(secret);
+        clients.put(name, new Entry(password, Set.copyOf(roles)));
+        return password.clone();
+    }
+
+    @Override
+    public CompletionStage<AuthResult> authenticate(Credentials credentials) {
+        Entry entry = credentials.username() == null ? null : clients.get(credentials.username());
+        if (entry == null) {
+            return delegate.authenticate(credentials);
+        }
+        boolean ok = credentials.username().equals(credentials.clientId()) && credentials.password() != null
+                && MessageDigest.isEqual(entry.password(), credentials.password());
+        return CompletableFuture.completedFuture(ok
+                ? new AuthResult.Allowed(credentials.username(), entry.roles(), "internal")
+                // The name is reserved: a wrong password is not passed on to users.yaml or JWT.
+                : new AuthResult.Refused(ReasonCodes.BAD_USER_NAME_OR_PASSWORD, "bad user name or password"));
+    }
+
+    /** For tests and logs: whether {@code name} is a registered in-process client. */
+    public boolean isRegistered(String name) {
+        return clients.containsKey(name);
+    }
+}
