@@ -233,7 +233,11 @@ class OperationsTest {
     @Test
     void openApiAndSwaggerUiAreServed() {
         given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
-                .body(containsString("\"/api/v1/values\""));
+                .body(containsString("\"/api/v1/values\""))
+                // The SSE replay is a Vert.x route, described by META-INF/openapi.yaml next to the generated paths.
+                .body(containsString("\"/api/v1/replay\""))
+                .body(containsString("text/event-stream"))
+                .body(containsString("\"/api/v1/replays\""));
         given().when().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger-ui"));
     }
 
