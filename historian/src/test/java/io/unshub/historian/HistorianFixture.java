@@ -33,6 +33,11 @@ public final class HistorianFixture {
                 include, exclude, true, new RetentionPolicy(0, Map.of()), Duration.ofHours(1), export);
     }
 
+    /** {@link #settings(Path)} with the decoded values also exported as {@code export} says. */
+    public static Historian.Settings settings(Path dir, ExportSettings export) {
+        return settings(dir, List.of(), List.of(), export);
+    }
+
     /** {@link #settings(Path)} with {@code retention} instead of keeping everything forever. */
     public static Historian.Settings settings(Path dir, RetentionPolicy retention) {
         Historian.Settings base = settings(dir);

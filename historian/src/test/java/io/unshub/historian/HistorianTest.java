@@ -14,7 +14,6 @@ import io.unshub.historian.query.AggregateBucket;
 import io.unshub.historian.query.AggregateQuery;
 import io.unshub.historian.query.HistoryRange;
 import io.unshub.historian.query.HistoryRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,18 +41,13 @@ class HistorianTest {
 
     @RegisterExtension
     final BrokerFixture brokerFixture = new BrokerFixture();
+    @RegisterExtension
+    final RunningHistorian running = new RunningHistorian(brokerFixture);
 
     @TempDir
     Path dir;
 
     private Historian historian;
-
-    @AfterEach
-    void stop() {
-        if (historian != null) {
-            historian.close();
-        }
-    }
 
     private Broker broker() {
         return brokerFixture.broker();
@@ -78,15 +72,15 @@ class HistorianTest {
 
     @Test
     void everyPublishedMessageIsReadBackInOrderAcrossARestart() throws Exception {
-        historian = HistorianFixture.start(settings(dir), broker().bus());
+        historian = running.start(settings(dir));
         int n = 1_500;
         for (int i = 0; i < n; i++) {
             broker().bus().publish(message("acme/plant1/press/line1/cell1/_edge/t" + (i % 7), "m-" + i));
         }
         awaitStored(n);
-        historian.close();
+        running.stop();
 
-        historian = HistorianFixture.start(settings(dir), broker().bus());
+        historian = running.start(settings(dir));
         for (int i = n; i < 2 * n; i++) {
             broker().bus().publish(message("acme/plant1/press/line1/cell1/_edge/t" + (i % 7), "m-" + i));
         }
@@ -111,7 +105,7 @@ class HistorianTest {
 
     @Test
     void keepsTheMessageExactlyWithItsMqtt5Properties() throws Exception {
-        historian = HistorianFixture.start(settings(dir), broker().bus());
+        historian = running.start(settings(dir));
         byte[] binary = {0, 1, 2, (byte) 0xff, (byte) 0x80};
         MessageProperties properties = new MessageProperties(true, 3600, "application/octet-stream", "reply/here",
                 new byte[]{9, 8, 7}, List.of(new UserProperty("a", "1"), new UserProperty("a", "2"),
@@ -134,8 +128,8 @@ class HistorianTest {
 
     @Test
     void storesWhatTheNamespaceClassesAndTheFilterListsSay() throws Exception {
-        historian = HistorianFixture.start(settings(dir, List.of("$SYS/keep/#"),
-                List.of("acme/plant1/secret/#"), null), broker().bus());
+        historian = running.start(settings(dir, List.of("$SYS/keep/#"),
+                List.of("acme/plant1/secret/#"), null));
         broker().bus().publish(message("acme/plant1/press/_raw/scratch", "raw: not historized"));
         broker().bus().publish(message("acme/plant1/secret/_edge/x", "excluded"));
         broker().bus().publish(message("$SYS/other", "dollar, not included"));
@@ -153,7 +147,7 @@ class HistorianTest {
 
     @Test
     void resolvesWildcardFiltersAgainstTheStoredTopicsWithMqttDollarRules() throws Exception {
-        historian = HistorianFixture.start(settings(dir, List.of("$SYS/keep/#"), List.of(), null), broker().bus());
+        historian = running.start(settings(dir, List.of("$SYS/keep/#"), List.of(), null));
         broker().bus().publish(message("$SYS/keep/a", "sys-a"));
         broker().bus().publish(message("$SYS/keep/b/c", "sys-bc"));
         broker().bus().publish(message("acme/plant1/press/_cmd/o'clock", "quote"));
@@ -183,7 +177,7 @@ class HistorianTest {
 
     @Test
     void pagesByTimeFilterAndCursor() throws Exception {
-        historian = HistorianFixture.start(settings(dir), broker().bus());
+        historian = running.start(settings(dir));
         long t0 = 1_700_000_000_000L;
         for (int i = 0; i < 10; i++) {
             broker().bus().publish(at(t0 + i * 1_000L, i % 2 == 0 ? SPEED : "acme/plant1/press/_state/mode", "v" + i));
@@ -209,7 +203,7 @@ class HistorianTest {
 
     @Test
     void decodesValuesIntoLocationClassAndTagAndAggregatesThem() throws Exception {
-        historian = HistorianFixture.start(settings(dir), broker().bus());
+        historian = running.start(settings(dir));
         long t0 = 1_700_000_040_000L; // a whole minute
         for (int i = 0; i < 120; i++) {
             broker().bus().publish(message(SPEED, value(i, t0 + i * 1_000L)));
@@ -256,7 +250,7 @@ class HistorianTest {
 
     @Test
     void aFailingStoreIsReportedAndIngestRecoversWhenItClears() throws Exception {
-        historian = HistorianFixture.start(settings(dir), broker().bus());
+        historian = running.start(settings(dir));
         broker().bus().publish(message(SPEED, "before"));
         awaitStored(1);
         // Files where the day's partition directory must go (QuestDB tries "<day>" and "<day>.<txn>"): every

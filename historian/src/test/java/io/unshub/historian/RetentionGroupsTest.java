@@ -12,7 +12,6 @@ import io.unshub.historian.replay.ReplaySink;
 import io.unshub.historian.retention.RetentionPolicy;
 import io.unshub.historian.store.HistorianStore;
 import io.unshub.historian.store.TableGroup;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,29 +49,24 @@ class RetentionGroupsTest {
 
     @RegisterExtension
     final BrokerFixture brokerFixture = new BrokerFixture();
+    @RegisterExtension
+    final RunningHistorian running = new RunningHistorian(brokerFixture);
 
     @TempDir
     Path dir;
 
     private Historian historian;
 
-    @AfterEach
-    void stop() {
-        if (historian != null) {
-            historian.close();
-        }
-    }
-
     private static long today() {
         return LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }
 
     private void start(RetentionPolicy policy) {
-        historian = HistorianFixture.start(settings(dir, policy), brokerFixture.broker().bus());
+        historian = running.start(settings(dir, policy));
     }
 
     private void restart(RetentionPolicy policy) {
-        historian.close();
+        running.stop();
         start(policy);
     }
 
@@ -242,8 +236,7 @@ class RetentionGroupsTest {
         // The store as a hub without retention groups left it: one set of tables for every class, no split marker.
         start(new RetentionPolicy(0, Map.of()));
         List<Sent> before = publishAges(4, 2);
-        historian.close();
-        historian = null;
+        running.stop();
         Files.delete(dir.resolve("retention-split"));
 
         start(new RetentionPolicy(1, Map.of("_edge", 3)));

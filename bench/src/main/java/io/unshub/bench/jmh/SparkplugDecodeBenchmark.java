@@ -4,14 +4,8 @@ import io.unshub.sparkplug.codec.DatatypeLookup;
 import io.unshub.sparkplug.codec.DecodeResult;
 import io.unshub.sparkplug.codec.SparkplugDecoder;
 import io.unshub.sparkplug.codec.SparkplugEncoder;
-import io.unshub.sparkplug.codec.ValueInterpreter;
 import io.unshub.sparkplug.model.DataType;
-import io.unshub.sparkplug.model.Metric;
 import io.unshub.sparkplug.model.SparkplugPayload;
-import io.unshub.sparkplug.model.UntypedValue;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -40,8 +34,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SparkplugDecodeBenchmark {
 
     private static final int METRICS = 100;
-    private static final DataType[] TYPES = {DataType.DOUBLE, DataType.FLOAT, DataType.INT32, DataType.BOOLEAN,
-            DataType.INT64, DataType.STRING};
 
     private final SparkplugDecoder decoder = new SparkplugDecoder();
     private byte[] data;
@@ -51,29 +43,11 @@ public class SparkplugDecodeBenchmark {
     @Setup
     public void encode() {
         long now = 1_732_000_000_000L;
-        List<Metric> birthMetrics = new ArrayList<>();
-        List<Metric> dataMetrics = new ArrayList<>();
-        Map<Long, DataType> byAlias = new HashMap<>();
-        for (int i = 0; i < METRICS; i++) {
-            DataType type = TYPES[i % TYPES.length];
-            UntypedValue wire = switch (type) {
-                case DOUBLE -> new UntypedValue(UntypedValue.Field.DOUBLE, 20.0 + i / 7.0);
-                case FLOAT -> new UntypedValue(UntypedValue.Field.FLOAT, 1.5f * i);
-                case INT32 -> new UntypedValue(UntypedValue.Field.INT, -i * 1000);
-                case BOOLEAN -> new UntypedValue(UntypedValue.Field.BOOLEAN, i % 2 == 0);
-                case INT64 -> new UntypedValue(UntypedValue.Field.LONG, now + i);
-                default -> new UntypedValue(UntypedValue.Field.STRING, "state " + i);
-            };
-            long alias = 1000 + i;
-            byAlias.put(alias, type);
-            birthMetrics.add(Metric.of("Line1/Cell" + (i / 10) + "/Tag" + i, type, ValueInterpreter.interpret(type, wire))
-                    .withAlias(alias).withTimestamp(now));
-            // DATA as edges send it: alias only, no datatype (the birth has it), the raw wire value.
-            dataMetrics.add(new Metric(null, alias, now + 100, null, wire, false, false, false, null, null));
-        }
+        AliasedMetricSet metrics = AliasedMetricSet.of(METRICS, now);
         SparkplugEncoder encoder = new SparkplugEncoder();
-        birth = encoder.encode(SparkplugPayload.of(now, 0, birthMetrics));
-        data = encoder.encode(SparkplugPayload.of(now + 100, 1, dataMetrics));
+        birth = encoder.encode(SparkplugPayload.of(now, 0, metrics.birth()));
+        data = encoder.encode(SparkplugPayload.of(now + 100, 1, metrics.data()));
+        Map<Long, DataType> byAlias = metrics.typeByAlias();
         aliases = (name, alias) -> alias == null ? null : byAlias.get(alias);
     }
 

@@ -1,5 +1,6 @@
 package io.unshub.sparkplug.host;
 
+import io.unshub.bench.jmh.AliasedMetricSet;
 import io.unshub.core.bus.BusSubscription;
 import io.unshub.core.bus.MessageHandler;
 import io.unshub.core.bus.PublishOutcome;
@@ -12,15 +13,12 @@ import io.unshub.core.message.UnsMessage;
 import io.unshub.namespace.sparkplug.SparkplugMapping;
 import io.unshub.sparkplug.codec.SparkplugDecoder;
 import io.unshub.sparkplug.codec.SparkplugEncoder;
-import io.unshub.sparkplug.codec.ValueInterpreter;
 import io.unshub.sparkplug.command.CommandIndex;
 import io.unshub.sparkplug.mapping.UnsProjector;
 import io.unshub.sparkplug.model.DataType;
 import io.unshub.sparkplug.model.Metric;
 import io.unshub.sparkplug.model.SparkplugPayload;
-import io.unshub.sparkplug.model.UntypedValue;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,8 +59,6 @@ public class SparkplugProjectionBenchmark {
     private static final String GROUP = "Plant1";
     private static final String NODE = "Edge1";
     private static final String DEVICE = "PLC1";
-    private static final DataType[] TYPES = {DataType.DOUBLE, DataType.FLOAT, DataType.INT32, DataType.BOOLEAN,
-            DataType.INT64, DataType.STRING};
 
     /** Accepts everything and counts, so the projection's cost is measured without the broker's routing. */
     static final class CountingBus implements UnsBus {
@@ -90,26 +86,10 @@ public class SparkplugProjectionBenchmark {
     @Setup(Level.Trial)
     public void birth() {
         long now = 1_732_000_000_000L;
-        List<Metric> birthMetrics = new ArrayList<>();
-        List<Metric> dataMetrics = new ArrayList<>();
-        for (int i = 0; i < METRICS; i++) {
-            DataType type = TYPES[i % TYPES.length];
-            UntypedValue wire = switch (type) {
-                case DOUBLE -> new UntypedValue(UntypedValue.Field.DOUBLE, 20.0 + i / 7.0);
-                case FLOAT -> new UntypedValue(UntypedValue.Field.FLOAT, 1.5f * i);
-                case INT32 -> new UntypedValue(UntypedValue.Field.INT, -i * 1000);
-                case BOOLEAN -> new UntypedValue(UntypedValue.Field.BOOLEAN, i % 2 == 0);
-                case INT64 -> new UntypedValue(UntypedValue.Field.LONG, now + i);
-                default -> new UntypedValue(UntypedValue.Field.STRING, "state " + i);
-            };
-            long alias = 1000 + i;
-            birthMetrics.add(Metric.of("Line1/Cell" + (i / 10) + "/Tag" + i, type, ValueInterpreter.interpret(type, wire))
-                    .withAlias(alias).withTimestamp(now));
-            dataMetrics.add(new Metric(null, alias, now + 100, null, wire, false, false, false, null, null));
-        }
+        AliasedMetricSet metrics = AliasedMetricSet.of(METRICS, now);
         SparkplugEncoder encoder = new SparkplugEncoder();
         for (int s = 0; s < 256; s++) {
-            dataBySeq[s] = encoder.encode(SparkplugPayload.of(now + 100, s, dataMetrics));
+            dataBySeq[s] = encoder.encode(SparkplugPayload.of(now + 100, s, metrics.data()));
         }
         bus = new CountingBus();
         HostConfig config = HostConfig.defaults("bench");
@@ -120,7 +100,7 @@ public class SparkplugProjectionBenchmark {
         node.onMessage("NBIRTH", "", message("spBv1.0/" + GROUP + "/NBIRTH/" + NODE,
                 encoder.encode(SparkplugPayload.of(now, 0, List.of(Metric.of("bdSeq", DataType.INT64, 0L)))), edge));
         node.onMessage("DBIRTH", DEVICE, message("spBv1.0/" + GROUP + "/DBIRTH/" + NODE + "/" + DEVICE,
-                encoder.encode(SparkplugPayload.of(now, 1, birthMetrics)), edge));
+                encoder.encode(SparkplugPayload.of(now, 1, metrics.birth())), edge));
         seq = 1;
     }
 

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -37,6 +38,12 @@ public final class ExternalQuestDb {
 
     public static String url(ServerMain server) {
         return "http://127.0.0.1:" + server.getHttpServerPort();
+    }
+
+    /** The historian's export to {@code server} (org and bucket "uns", no token) in batches of {@code batchSize}. */
+    public static ExportSettings exportTo(ServerMain server, int batchSize) {
+        return new ExportSettings(url(server), "", "uns", "uns", batchSize, Duration.ofMillis(100), 10_000, 3,
+                Duration.ofSeconds(1));
     }
 
     /** A loopback port nothing listens on (bound and released at once). */

@@ -60,7 +60,7 @@ class InfluxDb2ExportTest {
             influx.start();
             ExportSettings export = new ExportSettings(influx.getUrl(), "test-token", "uns", "uns", 100,
                     Duration.ofMillis(100), 10_000, 3, Duration.ofSeconds(1));
-            historian = HistorianFixture.start(HistorianFixture.settings(dir, List.of(), List.of(), export),
+            historian = HistorianFixture.start(HistorianFixture.settings(dir, export),
                     brokerFixture.broker().bus());
             long now = System.currentTimeMillis();
             for (int i = 0; i < 10; i++) {

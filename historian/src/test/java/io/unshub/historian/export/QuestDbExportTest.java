@@ -10,6 +10,7 @@ import io.questdb.griffin.SqlExecutionContextImpl;
 import io.unshub.broker.testing.BrokerFixture;
 import io.unshub.historian.Historian;
 import io.unshub.historian.HistorianFixture;
+import io.unshub.historian.RunningHistorian;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,8 @@ class QuestDbExportTest {
 
     @RegisterExtension
     final BrokerFixture brokerFixture = new BrokerFixture();
+    @RegisterExtension
+    final RunningHistorian running = new RunningHistorian(brokerFixture);
 
     @TempDir
     Path dir;
@@ -51,9 +54,7 @@ class QuestDbExportTest {
 
     @AfterEach
     void stop() {
-        if (historian != null) {
-            historian.close();
-        }
+        running.stop(); // before the server it exports to
         if (server != null) {
             server.close();
         }
@@ -61,11 +62,7 @@ class QuestDbExportTest {
 
     @Test
     void decodedValuesArriveAsLineProtocol() throws Exception {
-        String url = ExternalQuestDb.url(server);
-        ExportSettings export = new ExportSettings(url, "", "uns", "uns", 100, Duration.ofMillis(100), 10_000, 3,
-                Duration.ofSeconds(1));
-        historian = HistorianFixture.start(HistorianFixture.settings(dir.resolve("hub"), List.of(), List.of(), export),
-                brokerFixture.broker().bus());
+        historian = running.start(HistorianFixture.settings(dir.resolve("hub"), ExternalQuestDb.exportTo(server, 100)));
         long t0 = 1_700_000_000_000L;
         for (int i = 0; i < 50; i++) {
             brokerFixture.broker().bus().publish(message(SPEED, value(i, t0 + i)));
@@ -93,8 +90,7 @@ class QuestDbExportTest {
         int deadPort = ExternalQuestDb.freePort();
         ExportSettings export = new ExportSettings("http://127.0.0.1:" + deadPort, "", "uns", "uns", 10,
                 Duration.ofMillis(50), 1_000, 1, Duration.ofMillis(200));
-        historian = HistorianFixture.start(HistorianFixture.settings(dir.resolve("hub"), List.of(), List.of(), export),
-                brokerFixture.broker().bus());
+        historian = running.start(HistorianFixture.settings(dir.resolve("hub"), export));
         for (int i = 0; i < 20; i++) {
             brokerFixture.broker().bus().publish(message(SPEED, value(i, 1_700_000_000_000L + i)));
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unshub.broker.testing.BrokerFixture;
 import io.unshub.historian.Historian;
-import io.unshub.historian.HistorianFixture;
+import io.unshub.historian.RunningHistorian;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +46,8 @@ class PgWireListenerTest {
 
     @RegisterExtension
     final BrokerFixture brokerFixture = new BrokerFixture();
+    @RegisterExtension
+    final RunningHistorian running = new RunningHistorian(brokerFixture);
 
     @TempDir
     Path dir;
@@ -55,7 +57,7 @@ class PgWireListenerTest {
 
     @BeforeEach
     void start() {
-        historian = HistorianFixture.start(settings(dir), brokerFixture.broker().bus());
+        historian = running.start(settings(dir));
         listener = PgWireListener.start(historian.store().engine(),
                 new PgWireSettings("127.0.0.1", 0, "grafana", PASSWORD));
     }
@@ -64,9 +66,6 @@ class PgWireListenerTest {
     void stop() {
         if (listener != null) {
             listener.close();
-        }
-        if (historian != null) {
-            historian.close();
         }
     }
 

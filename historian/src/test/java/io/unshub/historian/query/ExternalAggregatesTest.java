@@ -5,7 +5,6 @@ import io.unshub.broker.testing.BrokerFixture;
 import io.unshub.core.bus.PublishOutcome;
 import io.unshub.historian.Historian;
 import io.unshub.historian.HistorianFixture;
-import io.unshub.historian.export.ExportSettings;
 import io.unshub.historian.export.ExternalQuestDb;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,9 +67,8 @@ class ExternalAggregatesTest {
         AggregateQuery all = new AggregateQuery("#", T0, T0 + 3_600_000, "1d", "count");
         assertThat(external.aggregate(all)).as("nothing exported yet: no table, no buckets").isEmpty();
 
-        historian = HistorianFixture.start(HistorianFixture.settings(dir.resolve("hub"), List.of(), List.of(),
-                new ExportSettings(ExternalQuestDb.url(server), "", "uns", "uns", 500, Duration.ofMillis(100),
-                        10_000, 3, Duration.ofSeconds(1))), brokerFixture.broker().bus());
+        historian = HistorianFixture.start(HistorianFixture.settings(dir.resolve("hub"), ExternalQuestDb.exportTo(server, 500)),
+                brokerFixture.broker().bus());
         for (int i = 0; i < PER_TOPIC; i++) {
             for (int t = 0; t < TOPICS.size(); t++) {
                 // uneven values and decimals, so avg/first/last and rounding all show

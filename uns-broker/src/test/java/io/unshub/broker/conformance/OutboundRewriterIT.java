@@ -1,26 +1,22 @@
 package io.unshub.broker.conformance;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import io.unshub.broker.Broker;
 import io.unshub.broker.BrokerExtensions;
 import io.unshub.broker.handler.OutboundRewriter;
 import io.unshub.broker.testing.BrokerFixture;
+import io.unshub.broker.testing.MqttClients;
 import io.unshub.broker.testing.NoLeaks;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import static io.unshub.broker.conformance.Await.next;
 import static io.unshub.broker.conformance.Await.text;
@@ -57,46 +53,10 @@ class OutboundRewriterIT {
         }
     };
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private Broker broker;
-
-    @BeforeEach
-    void start() {
-        broker = new Broker(BrokerFixture.baseConfig(), BrokerExtensions.NONE.withOutboundRewriter(REWRITER));
-        broker.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        broker.stop();
-    }
-
-    private Mqtt5BlockingClient v5(String clientId) {
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(broker.tcpPort()).buildBlocking();
-        client.connect();
-        toClose.add(() -> {
-            if (client.getState().isConnected()) {
-                client.disconnect();
-            }
-        });
-        return client;
-    }
-
-    private Mqtt3BlockingClient v3(String clientId) {
-        Mqtt3BlockingClient client = MqttClient.builder().useMqttVersion3().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(broker.tcpPort()).buildBlocking();
-        client.connect();
-        toClose.add(() -> {
-            if (client.getState().isConnected()) {
-                client.disconnect();
-            }
-        });
-        return client;
-    }
+    @RegisterExtension
+    final BrokerFixture fixture = new BrokerFixture().extensions(BrokerExtensions.NONE.withOutboundRewriter(REWRITER));
+    @RegisterExtension
+    final MqttClients clients = new MqttClients(fixture);
 
     private static long stampOf(String text) {
         return Long.parseLong(text.substring(text.indexOf('@') + 1));
@@ -105,8 +65,8 @@ class OutboundRewriterIT {
     @Test
     @DisplayName("A covered topic's payload is rewritten per delivery with the delivery time; other topics and the retained store keep the published bytes")
     void payloadRewrittenPerDelivery() throws Exception {
-        Mqtt5BlockingClient a = v5("rw-a");
-        Mqtt3BlockingClient b = v3("rw-b");
+        Mqtt5BlockingClient a = clients.connectedV5("rw-a");
+        Mqtt3BlockingClient b = clients.connectedV3("rw-b");
         try (Mqtt5BlockingClient.Mqtt5Publishes aIn = a.publishes(MqttGlobalPublishFilter.ALL);
              Mqtt3BlockingClient.Mqtt3Publishes bIn = b.publishes(MqttGlobalPublishFilter.ALL)) {
             a.subscribeWith().topicFilter("rw/stamp/#").qos(MqttQos.AT_LEAST_ONCE).send();
@@ -114,7 +74,7 @@ class OutboundRewriterIT {
             b.subscribeWith().topicFilter("rw/stamp/#").qos(MqttQos.AT_MOST_ONCE).send();
 
             long before = System.currentTimeMillis();
-            v5("rw-pub").publishWith().topic("rw/stamp/x").payload(utf8("death")).retain(true)
+            clients.connectedV5("rw-pub").publishWith().topic("rw/stamp/x").payload(utf8("death")).retain(true)
                     .qos(MqttQos.AT_LEAST_ONCE).send();
             String toA = text(next(aIn));
             String toB = text(next(bIn));
@@ -123,10 +83,10 @@ class OutboundRewriterIT {
             assertThat(toB).startsWith("death@");
             assertThat(stampOf(toA)).isBetween(before, after);
             assertThat(stampOf(toB)).isBetween(before, after);
-            assertThat(new String(broker.retained().get("rw/stamp/x").payload(), StandardCharsets.UTF_8))
+            assertThat(new String(fixture.broker().retained().get("rw/stamp/x").payload(), StandardCharsets.UTF_8))
                     .as("the stored message is the published one").isEqualTo("death");
 
-            v5("rw-pub2").publishWith().topic("plain/x").payload(utf8("as is")).qos(MqttQos.AT_LEAST_ONCE).send();
+            clients.connectedV5("rw-pub2").publishWith().topic("plain/x").payload(utf8("as is")).qos(MqttQos.AT_LEAST_ONCE).send();
             assertThat(text(next(aIn))).isEqualTo("as is");
         }
     }
@@ -134,20 +94,18 @@ class OutboundRewriterIT {
     @Test
     @DisplayName("A message queued for an offline session is rewritten when it is finally sent, not when it was published")
     void queuedDeliveryRewrittenWhenSent() throws Exception {
-        Mqtt5BlockingClient offline = MqttClient.builder().useMqttVersion5().identifier("rw-offline")
-                .serverHost("127.0.0.1").serverPort(broker.tcpPort()).buildBlocking();
+        Mqtt5BlockingClient offline = clients.v5("rw-offline");
         offline.connectWith().cleanStart(true).sessionExpiryInterval(60).send();
         offline.subscribeWith().topicFilter("rw/stamp/q").qos(MqttQos.AT_LEAST_ONCE).send();
         offline.disconnect();
 
-        v5("rw-pub").publishWith().topic("rw/stamp/q").payload(utf8("queued")).qos(MqttQos.AT_LEAST_ONCE).send();
+        clients.connectedV5("rw-pub").publishWith().topic("rw/stamp/q").payload(utf8("queued")).qos(MqttQos.AT_LEAST_ONCE).send();
         long published = System.currentTimeMillis();
         await().until(() -> System.currentTimeMillis() > published); // the delivery time must be distinguishable
 
         long reconnect = System.currentTimeMillis();
         try (Mqtt5BlockingClient.Mqtt5Publishes in = offline.publishes(MqttGlobalPublishFilter.ALL)) {
             offline.connectWith().cleanStart(false).sessionExpiryInterval(60).send();
-            toClose.add(offline::disconnect);
             String got = text(next(in));
             assertThat(got).startsWith("queued@");
             assertThat(stampOf(got)).as("stamped at the send after the reconnect").isGreaterThanOrEqualTo(reconnect)
@@ -158,13 +116,13 @@ class OutboundRewriterIT {
     @Test
     @DisplayName("A retained message on a kept topic arrives live with RETAIN = 1 at MQTT 3.1.1 and MQTT 5 subscribers, whatever retain-as-published says")
     void retainFlagKeptOnLiveForwarding() throws Exception {
-        Mqtt3BlockingClient v3 = v3("keep-v3");
-        Mqtt5BlockingClient v5 = v5("keep-v5");
+        Mqtt3BlockingClient v3 = clients.connectedV3("keep-v3");
+        Mqtt5BlockingClient v5 = clients.connectedV5("keep-v5");
         try (Mqtt3BlockingClient.Mqtt3Publishes v3In = v3.publishes(MqttGlobalPublishFilter.ALL);
              Mqtt5BlockingClient.Mqtt5Publishes v5In = v5.publishes(MqttGlobalPublishFilter.ALL)) {
             v3.subscribeWith().topicFilter("rw/#").qos(MqttQos.AT_LEAST_ONCE).send();
             v5.subscribeWith().topicFilter("rw/#").qos(MqttQos.AT_LEAST_ONCE).retainAsPublished(false).send();
-            Mqtt5BlockingClient publisher = v5("keep-pub");
+            Mqtt5BlockingClient publisher = clients.connectedV5("keep-pub");
 
             publisher.publishWith().topic("rw/keep/cert").payload(utf8("cert")).retain(true).qos(MqttQos.AT_LEAST_ONCE).send();
             Mqtt3Publish atV3 = next(v3In);

@@ -1,6 +1,5 @@
 package io.unshub.broker.conformance;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
@@ -8,22 +7,20 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
-import io.unshub.broker.Broker;
 import io.unshub.broker.BrokerExtensions;
 import io.unshub.broker.handler.SubscriptionHook;
 import io.unshub.broker.handler.SubscriptionOutlet;
 import io.unshub.broker.testing.BrokerFixture;
+import io.unshub.broker.testing.MqttClients;
 import io.unshub.broker.testing.NoLeaks;
 import io.unshub.core.message.MessageProperties;
 import io.unshub.core.message.Origin;
 import io.unshub.core.message.UnsMessage;
 import io.unshub.core.message.UserProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,43 +47,21 @@ class SubscriptionHookIT {
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final CompletableFuture<SubscriptionOutlet> outlet = new CompletableFuture<>();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private Broker broker;
+    @RegisterExtension
+    final BrokerFixture fixture = new BrokerFixture().extensions(BrokerExtensions.NONE.withSubscriptionHook(this::see));
+    @RegisterExtension
+    final MqttClients clients = new MqttClients(fixture);
 
-    @BeforeEach
-    void start() {
-        SubscriptionHook hook = (subscriber, filter, userProperties) -> {
-            seen.add(new Seen(subscriber, filter, userProperties));
-            if (filter.startsWith("$refuse/")) {
-                return SubscriptionHook.Decision.refuse(0x87);
-            }
-            if (filter.startsWith("$replay/") && !userProperties.isEmpty()) {
-                return SubscriptionHook.Decision.serve(outlet::complete);
-            }
-            return null;
-        };
-        broker = new Broker(BrokerFixture.baseConfig(), BrokerExtensions.NONE.withSubscriptionHook(hook));
-        broker.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
+    /** Records what it sees; refuses {@code $refuse/...}, serves {@code $replay/...} with user properties. */
+    private SubscriptionHook.Decision see(Origin subscriber, String filter, List<UserProperty> userProperties) {
+        seen.add(new Seen(subscriber, filter, userProperties));
+        if (filter.startsWith("$refuse/")) {
+            return SubscriptionHook.Decision.refuse(0x87);
         }
-        broker.stop();
-    }
-
-    private Mqtt5BlockingClient v5(String clientId) {
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(broker.tcpPort()).buildBlocking();
-        client.connect();
-        toClose.add(() -> {
-            if (client.getState().isConnected()) {
-                client.disconnect();
-            }
-        });
-        return client;
+        if (filter.startsWith("$replay/") && !userProperties.isEmpty()) {
+            return SubscriptionHook.Decision.serve(outlet::complete);
+        }
+        return null;
     }
 
     private static UnsMessage message(String topic, String text, boolean retain) {
@@ -95,8 +70,8 @@ class SubscriptionHookIT {
 
     @Test
     void anOutletDeliversToThatOneSubscriptionAfterItsSuback() throws Exception {
-        Mqtt5BlockingClient bystander = v5("bystander");
-        Mqtt5BlockingClient replayer = v5("replayer");
+        Mqtt5BlockingClient bystander = clients.connectedV5("bystander");
+        Mqtt5BlockingClient replayer = clients.connectedV5("replayer");
         try (Mqtt5BlockingClient.Mqtt5Publishes others = bystander.publishes(MqttGlobalPublishFilter.ALL);
              Mqtt5BlockingClient.Mqtt5Publishes mine = replayer.publishes(MqttGlobalPublishFilter.ALL)) {
             bystander.subscribeWith().topicFilter("$replay/#").qos(MqttQos.AT_LEAST_ONCE).send();
@@ -124,12 +99,12 @@ class SubscriptionHookIT {
         assertThat(replay.userProperties()).containsExactly(new UserProperty("replay-from", "1"),
                 new UserProperty("replay-speed", "0"));
         assertThat(replay.subscriber().id()).isEqualTo("replayer");
-        assertThat(broker.retained().get("$replay/acme/press/_edge/speed")).isNull();
+        assertThat(fixture.broker().retained().get("$replay/acme/press/_edge/speed")).isNull();
     }
 
     @Test
     void theOutletClosesWhenTheClientUnsubscribesOrLeaves() throws Exception {
-        Mqtt5BlockingClient replayer = v5("leaver");
+        Mqtt5BlockingClient replayer = clients.connectedV5("leaver");
         replayer.subscribeWith().topicFilter("$replay/acme/#").userProperties().add("replay-from", "1")
                 .applyUserProperties().send();
         SubscriptionOutlet served = outlet.get(5, TimeUnit.SECONDS);
@@ -140,27 +115,24 @@ class SubscriptionHookIT {
 
     @Test
     void aRefusalGoesIntoTheSubackAndNothingIsSubscribed() {
-        Mqtt5BlockingClient client = v5("refused");
+        Mqtt5BlockingClient client = clients.connectedV5("refused");
         Mqtt5SubAckException refused = catchThrowableOfType(Mqtt5SubAckException.class, () -> client.subscribeWith()
                 .addSubscription().topicFilter("$refuse/x").applySubscription()
                 .addSubscription().topicFilter("plant/#").applySubscription().send());
         assertThat(refused.getMqttMessage().getReasonCodes())
                 .containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED, Mqtt5SubAckReasonCode.GRANTED_QOS_2);
-        assertThat(broker.subscriptions().snapshot()).extracting(s -> s.filter()).containsExactly("plant/#");
+        assertThat(fixture.broker().subscriptions().snapshot()).extracting(s -> s.filter()).containsExactly("plant/#");
     }
 
     @Test
     void mqtt311SubscriptionsReachTheHookWithoutUserProperties() throws Exception {
-        Mqtt3BlockingClient client = MqttClient.builder().useMqttVersion3().identifier("v3")
-                .serverHost("127.0.0.1").serverPort(broker.tcpPort()).buildBlocking();
-        client.connect();
-        toClose.add(client::disconnect);
+        Mqtt3BlockingClient client = clients.connectedV3("v3");
         try (Mqtt3BlockingClient.Mqtt3Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL)) {
             client.subscribeWith().topicFilter("$replay/acme/#").send();
             assertThat(seen).singleElement().satisfies(s -> assertThat(s.userProperties()).isEmpty());
             assertThat(outlet).isNotDone();
             // An ordinary subscription: a bus publish on the topic reaches it.
-            broker.bus().publish(message("$replay/acme/x", "plain", false));
+            fixture.broker().bus().publish(message("$replay/acme/x", "plain", false));
             Optional<com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish> got =
                     publishes.receive(Await.WAIT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(got).isPresent();

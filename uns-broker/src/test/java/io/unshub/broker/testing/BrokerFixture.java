@@ -1,6 +1,7 @@
 package io.unshub.broker.testing;
 
 import io.unshub.broker.Broker;
+import io.unshub.broker.BrokerExtensions;
 import io.unshub.broker.config.BrokerConfig;
 import io.unshub.broker.handler.SubscriptionPolicy;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -17,6 +18,7 @@ import java.util.function.UnaryOperator;
 public final class BrokerFixture implements BeforeEachCallback, AfterEachCallback {
 
     private UnaryOperator<BrokerConfig> customizer = UnaryOperator.identity();
+    private BrokerExtensions extensions;
     private Broker broker;
 
     public BrokerFixture configure(UnaryOperator<BrokerConfig> customizer) {
@@ -24,9 +26,20 @@ public final class BrokerFixture implements BeforeEachCallback, AfterEachCallbac
         return this;
     }
 
+    /** Starts each test's broker with these extension points (a subscription hook, an outbound rewriter, ...). */
+    public BrokerFixture extensions(BrokerExtensions extensions) {
+        this.extensions = extensions;
+        return this;
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) {
-        start(customizer.apply(baseConfig()));
+        BrokerConfig config = customizer.apply(baseConfig());
+        if (extensions == null) {
+            start(config);
+        } else {
+            start(config, extensions);
+        }
     }
 
     /** The configuration every test starts from: loopback, ephemeral ports, no periodic $SYS statistics. */
@@ -52,10 +65,18 @@ public final class BrokerFixture implements BeforeEachCallback, AfterEachCallbac
         return broker;
     }
 
+    /** Starts (or restarts) the broker with a specific configuration and extension points. */
+    public Broker start(BrokerConfig config, BrokerExtensions extensions) {
+        stop();
+        broker = new Broker(config, extensions);
+        broker.start();
+        return broker;
+    }
+
     /** Starts (or restarts) the broker on a store (which the broker closes when it stops). */
     public Broker start(BrokerConfig config, io.unshub.broker.persistence.BrokerStore store) {
         stop();
-        broker = new Broker(config, io.unshub.broker.BrokerExtensions.NONE, store);
+        broker = new Broker(config, BrokerExtensions.NONE, store);
         broker.start();
         return broker;
     }

@@ -3,7 +3,6 @@ package io.unshub.hub.sparkplug;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.quarkus.test.junit.QuarkusTest;
 import io.unshub.broker.Broker;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -55,18 +53,11 @@ class SparkplugAwareTest {
     @Inject
     AwareOutbound aware;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final HubClients clients = new HubClients(() -> broker.tcpPort());
 
     @AfterEach
     void closeAll() {
-        for (AutoCloseable c : open) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // already gone
-            }
-        }
-        open.clear();
+        clients.closeAll();
     }
 
     private record Got(String topic, byte[] payload, boolean retained) {
@@ -74,31 +65,10 @@ class SparkplugAwareTest {
 
     /** A Paho MQTT 3.1.1 subscriber collecting what arrives on {@code filter}. */
     private BlockingQueue<Got> paho311(String clientId, String filter) throws Exception {
-        MqttClient c = new MqttClient("tcp://127.0.0.1:" + broker.tcpPort(), clientId, new MemoryPersistence());
-        open.add(() -> {
-            if (c.isConnected()) {
-                c.disconnect();
-            }
-            c.close();
-        });
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        c.connect(o);
+        MqttClient c = clients.paho311(clientId);
         BlockingQueue<Got> got = new LinkedBlockingQueue<>();
         c.subscribe(filter, 1, (topic, m) -> got.add(new Got(topic, m.getPayload(), m.isRetained())));
         return got;
-    }
-
-    private Mqtt5BlockingClient v5(String clientId) {
-        Mqtt5BlockingClient c = Mqtt5Client.builder().identifier(clientId).serverHost("127.0.0.1")
-                .serverPort(broker.tcpPort()).buildBlocking();
-        c.connect();
-        open.add(() -> {
-            if (c.getState().isConnected()) {
-                c.disconnect();
-            }
-        });
-        return c;
     }
 
     private static Got next(BlockingQueue<Got> queue) throws InterruptedException {
@@ -126,7 +96,7 @@ class SparkplugAwareTest {
     @DisplayName("tck-id-conformance-mqtt-aware-ndeath-timestamp: a will NDEATH and an explicit one reach MQTT 3.1.1 and MQTT 5 subscribers with the delivery time as timestamp, bdSeq intact")
     void ndeathTimestampIsTheDeliveryTime() throws Exception {
         BlockingQueue<Got> at311 = paho311("aware-nd-311", "spBv1.0/GN/NDEATH/+");
-        Mqtt5BlockingClient v5 = v5("aware-nd-5");
+        Mqtt5BlockingClient v5 = clients.v5("aware-nd-5");
         try (Mqtt5BlockingClient.Mqtt5Publishes at5 = v5.publishes(MqttGlobalPublishFilter.ALL)) {
             v5.subscribeWith().topicFilter("spBv1.0/GN/NDEATH/+").qos(MqttQos.AT_LEAST_ONCE).send();
 
@@ -153,7 +123,7 @@ class SparkplugAwareTest {
 
             // An explicit NDEATH (what an edge publishes before a clean DISCONNECT) is stamped the same way.
             long explicitBefore = System.currentTimeMillis();
-            v5("aware-nd-pub").publishWith().topic("spBv1.0/GN/NDEATH/E2").payload(ndeath(new Date(OLD), 8))
+            clients.v5("aware-nd-pub").publishWith().topic("spBv1.0/GN/NDEATH/E2").payload(ndeath(new Date(OLD), 8))
                     .qos(MqttQos.AT_LEAST_ONCE).send();
             assertThat(tahu(next(at311).payload()).getTimestamp().getTime()).isGreaterThanOrEqualTo(explicitBefore);
             assertThat(tahu(next(at5).getPayloadAsBytes()).getTimestamp().getTime()).isGreaterThanOrEqualTo(explicitBefore);
@@ -166,7 +136,7 @@ class SparkplugAwareTest {
         BlockingQueue<Got> at311 = paho311("aware-bad-311", "spBv1.0/GM/NDEATH/+");
         long unstamped = aware.delivery().orElseThrow().unstamped();
         byte[] garbage = {(byte) 0xFF, 0x00, 0x13, 0x37};
-        v5("aware-bad-pub").publishWith().topic("spBv1.0/GM/NDEATH/E1").payload(garbage).qos(MqttQos.AT_LEAST_ONCE).send();
+        clients.v5("aware-bad-pub").publishWith().topic("spBv1.0/GM/NDEATH/E1").payload(garbage).qos(MqttQos.AT_LEAST_ONCE).send();
         assertThat(next(at311).payload()).isEqualTo(garbage);
         assertThat(aware.delivery().orElseThrow().unstamped()).isEqualTo(unstamped + 1);
     }
@@ -176,7 +146,7 @@ class SparkplugAwareTest {
     void certificatesAreRetainedLiveAndOnResubscribe() throws Exception {
         String filter = "$sparkplug/certificates/spBv1.0/GL/#";
         BlockingQueue<Got> at311 = paho311("aware-cert-311", filter);
-        Mqtt5BlockingClient v5 = v5("aware-cert-5");
+        Mqtt5BlockingClient v5 = clients.v5("aware-cert-5");
         try (Mqtt5BlockingClient.Mqtt5Publishes at5 = v5.publishes(MqttGlobalPublishFilter.ALL)) {
             v5.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).retainAsPublished(false).send();
 
@@ -196,13 +166,7 @@ class SparkplugAwareTest {
                 assertThat(dbirth5.isRetain()).as("MQTT 5 live DBIRTH copy").isTrue();
 
                 // The TCK's check: the same filter again; the broker answers with the stored certificates.
-                MqttClient again = new MqttClient("tcp://127.0.0.1:" + broker.tcpPort(), "aware-cert-again",
-                        new MemoryPersistence());
-                open.add(again::close);
-                MqttConnectOptions o = new MqttConnectOptions();
-                o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-                again.connect(o);
-                open.add(0, again::disconnect);
+                MqttClient again = clients.paho311("aware-cert-again");
                 BlockingQueue<Got> resent = new LinkedBlockingQueue<>();
                 again.subscribe(filter, 1, (t, m) -> resent.add(new Got(t, m.getPayload(), m.isRetained())));
                 assertThat(List.of(next(resent).topic(), next(resent).topic())).containsExactlyInAnyOrder(

@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.quarkus.test.junit.QuarkusTest;
 import io.unshub.broker.Broker;
 import io.unshub.core.message.UnsMessage;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.tahu.message.model.Metric;
 import org.eclipse.tahu.message.model.MetricDataType;
 import org.eclipse.tahu.message.model.PropertyDataType;
@@ -26,7 +23,6 @@ import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -53,24 +49,15 @@ class SparkplugHostTest {
     @Inject
     Broker broker;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final HubClients clients = new HubClients(() -> broker.tcpPort());
 
     @AfterEach
     void closeAll() {
-        for (AutoCloseable c : open) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // already gone (killed edges)
-            }
-        }
-        open.clear();
+        clients.closeAll();
     }
 
     private TahuEdge edge(String clientId, String group, String node, long bdSeq) throws Exception {
-        TahuEdge edge = new TahuEdge(broker.tcpPort(), clientId, group, node, bdSeq);
-        open.add(edge);
-        return edge;
+        return clients.edge(clientId, group, node, bdSeq);
     }
 
     private JsonNode retained(String topic) {
@@ -98,11 +85,7 @@ class SparkplugHostTest {
     @Test
     @DisplayName("tck-id-host-topic-phid-birth-qos, -retain, -payload: the STATE birth is retained, QoS 1, exactly online+timestamp")
     void stateBirthIsRetained() throws Exception {
-        MqttClient c = new MqttClient("tcp://127.0.0.1:" + broker.tcpPort(), "state-reader", new MemoryPersistence());
-        open.add(c::close);
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        c.connect(o);
+        MqttClient c = clients.paho311("state-reader");
         Map<String, MqttMessage> got = new ConcurrentHashMap<>();
         c.subscribe("spBv1.0/STATE/uns-hub", 1, (topic, message) -> got.put(topic, message));
         await().atMost(Duration.ofSeconds(10)).until(() -> got.containsKey("spBv1.0/STATE/uns-hub"));
@@ -122,9 +105,7 @@ class SparkplugHostTest {
     @DisplayName("tck-id-message-flow-hid-sparkplug-state-message-delivered: an offline STATE published for the host is answered with online")
     void offlineStateForUsIsReasserted() throws Exception {
         long ts = retained("spBv1.0/STATE/uns-hub").get("timestamp").asLong();
-        MqttClient c = new MqttClient("tcp://127.0.0.1:" + broker.tcpPort(), "state-forger", new MemoryPersistence());
-        open.add(c::close);
-        c.connect();
+        MqttClient c = clients.paho311("state-forger");
         c.publish("spBv1.0/STATE/uns-hub", ("{\"online\":false,\"timestamp\":" + ts + "}").getBytes(StandardCharsets.UTF_8), 1, true);
         c.disconnect();
         JsonNode state = awaitRetained("spBv1.0/STATE/uns-hub", j -> j.get("online").asBoolean());
@@ -167,11 +148,7 @@ class SparkplugHostTest {
         awaitRetained("GB/E1/_edge/D1/Level", j -> j.has("value"));
 
         // A late MQTT 3.1.1 client learns the births from the retained certificates.
-        MqttClient c = new MqttClient("tcp://127.0.0.1:" + broker.tcpPort(), "aware-reader", new MemoryPersistence());
-        open.add(c::close);
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        c.connect(o);
+        MqttClient c = clients.paho311("aware-reader");
         Map<String, MqttMessage> got = new ConcurrentHashMap<>();
         c.subscribe("$sparkplug/certificates/spBv1.0/GB/#", 1, (topic, message) -> got.put(topic, message));
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
@@ -189,10 +166,7 @@ class SparkplugHostTest {
     @Test
     @DisplayName("Digest §5.2: clients cannot forge certificates under $sparkplug/ (0x87, nothing retained)")
     void clientsCannotWriteCertificates() {
-        Mqtt5BlockingClient forger = Mqtt5Client.builder().identifier("cert-forger").serverHost("127.0.0.1")
-                .serverPort(broker.tcpPort()).buildBlocking();
-        forger.connect();
-        open.add(forger::disconnect);
+        Mqtt5BlockingClient forger = clients.v5("cert-forger");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> forger.publishWith()
                         .topic("$sparkplug/certificates/spBv1.0/GZ/NBIRTH/E1")
                         .payload(new byte[] {1, 2, 3}).retain(true).qos(MqttQos.AT_LEAST_ONCE).send())
@@ -318,10 +292,7 @@ class SparkplugHostTest {
         e.next("DBIRTH", "D1", TahuEdge.aliased("Setpoint", 7, MetricDataType.Int16, (short) 10));
         awaitRetained("GG/E1/_edge/D1/Setpoint", j -> j.has("value"));
 
-        Mqtt5BlockingClient writer = Mqtt5Client.builder().identifier("writer").serverHost("127.0.0.1")
-                .serverPort(broker.tcpPort()).buildBlocking();
-        writer.connect();
-        open.add(writer::disconnect);
+        Mqtt5BlockingClient writer = clients.v5("writer");
         try (Mqtt5BlockingClient.Mqtt5Publishes replies = writer.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.SUBSCRIBED)) {
             writer.subscribeWith().topicFilter("GG/_raw/replies/#").qos(MqttQos.AT_LEAST_ONCE).send();
             writer.subscribeWith().topicFilter("GG/E1/_cmd/Enabled/result").qos(MqttQos.AT_LEAST_ONCE).send();
