@@ -105,7 +105,7 @@ public final class HistorianStore implements AutoCloseable {
                 return new long[] {last, longestInForce};
             }
             long until = Long.MIN_VALUE;
-            int days = -1;
+            Integer days = null; // absent in a marker written before it was recorded
             for (String line : text.split("\n")) {
                 String[] kv = line.trim().split("=", 2);
                 switch (kv[0]) {
@@ -114,10 +114,10 @@ public final class HistorianStore implements AutoCloseable {
                     default -> throw new IOException("unexpected line \"" + line.trim() + "\"");
                 }
             }
-            if (until == Long.MIN_VALUE || days < -1) {
-                throw new IOException("no legacy-until-ms");
+            if (until == Long.MIN_VALUE || (days != null && days < 0)) {
+                throw new IOException("no legacy-until-ms, or negative legacy-days");
             }
-            if (days == -1) {
+            if (days == null) {
                 days = longestInForce;
                 writeAtomically(file, split(until, days));
             }
