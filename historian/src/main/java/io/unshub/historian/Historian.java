@@ -117,16 +117,19 @@ public final class Historian implements AutoCloseable {
         }
         int[] dropped = new int[1];
         try {
-            current.onIngestThread(writer -> dropped[0] = retention.apply(writer));
+            current.onIngestThread(writer -> dropped[0] = retention.apply(writer, current.committedSequence()));
         } catch (RuntimeException e) {
             LOG.warn("historian retention failed: {}", e.toString());
         }
         return dropped[0];
     }
 
-    /** The newest raw-log sequence number and timestamp (ms) over every group, or -1 and 0 when the log is empty. */
+    /**
+     * The newest raw-log sequence number and timestamp (ms) over every group, or -1 and 0 when the log is empty. The
+     * sequence is at least the store's recorded floor, as retention may have emptied the tables that held the newest.
+     */
     private long[] lastRow() {
-        long[] last = {-1, 0};
+        long[] last = {store.sequenceFloor(), 0};
         for (TableGroup group : store.groups()) {
             try (SqlExecutionContext ctx = store.newContext();
                  RecordCursorFactory factory = store.engine().select("SELECT seq, ts FROM " + group.rawName() + " LIMIT -1", ctx);

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -44,6 +45,12 @@ public final class HistorianIngest implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final List<BusSubscription> subscriptions = new ArrayList<>();
     private final List<UnsMessage> batch;
+    /**
+     * Each batched message's profile, decided once when it arrives: every retry and {@link #announce} use the same
+     * group, so a namespace reload between two attempts can neither store a message in two groups nor lose it (the
+     * writer remembers per table which ones already hold the batch). Never longer than a batch: flush empties it.
+     */
+    private final TopicProfile[] profiles;
     private final DecodedValue decoded = new DecodedValue();
     private ScheduledFuture<?> ticker;
     private long lastSeq;
@@ -77,6 +84,7 @@ public final class HistorianIngest implements AutoCloseable {
         this.committedSeq = lastSequence;
         this.lastTsMillis = lastTsMillis;
         this.batch = new ArrayList<>(settings.batchSize());
+        this.profiles = new TopicProfile[settings.batchSize()];
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "historian-ingest");
             t.setDaemon(true);
@@ -102,10 +110,17 @@ public final class HistorianIngest implements AutoCloseable {
         CompletableFuture.runAsync(() -> task.accept(writer), thread).join();
     }
 
+    /** The highest sequence number committed (-1 when none); on the ingest thread, no batch is in flight then. */
+    public long committedSequence() {
+        return committedSeq;
+    }
+
     private void onMessage(UnsMessage message) {
-        if (!selection.profile(message.topic()).stored()) {
+        TopicProfile profile = selection.profile(message.topic());
+        if (!profile.stored()) {
             return;
         }
+        profiles[batch.size()] = profile;
         batch.add(message);
         pending = batch.size();
         if (batch.size() >= settings.batchSize()) {
@@ -142,10 +157,11 @@ public final class HistorianIngest implements AutoCloseable {
             long ts = lastTsMillis;
             int decodedRows = 0;
             try {
-                for (UnsMessage message : batch) {
+                for (int i = 0; i < batch.size(); i++) {
+                    UnsMessage message = batch.get(i);
                     seq++;
                     ts = Math.max(ts, message.receivedAtMillis());
-                    TopicProfile profile = selection.profile(message.topic());
+                    TopicProfile profile = profiles[i];
                     writer.appendRaw(profile.group(), seq, ts, message);
                     if (profile.isUns() && decoded.decode(message.payload())) {
                         writer.appendValue(seq, message, profile, decoded);
@@ -165,8 +181,7 @@ public final class HistorianIngest implements AutoCloseable {
                             batch.size(), lastError);
                     lostOnStop += batch.size();
                     writer.abandonBatch();
-                    batch.clear();
-                    pending = 0;
+                    clearBatch();
                     return;
                 }
                 if (attempts == 1) {
@@ -190,24 +205,29 @@ public final class HistorianIngest implements AutoCloseable {
             if (listener != ValueListener.NONE) {
                 announce(first);
             }
-            batch.clear();
-            pending = 0;
+            clearBatch();
             return;
         }
     }
 
+    private void clearBatch() {
+        // Drop the references so the profiles of a reloaded namespace do not stay reachable through a stale batch.
+        Arrays.fill(profiles, 0, batch.size(), null);
+        batch.clear();
+        pending = 0;
+    }
+
     private void announce(long firstSeq) {
-        long seq = firstSeq;
-        for (UnsMessage message : batch) {
-            TopicProfile profile = selection.profile(message.topic());
+        for (int i = 0; i < batch.size(); i++) {
+            UnsMessage message = batch.get(i);
+            TopicProfile profile = profiles[i];
             if (profile.isUns() && decoded.decode(message.payload())) {
                 try {
-                    listener.committed(seq, message, profile, decoded);
+                    listener.committed(firstSeq + i, message, profile, decoded);
                 } catch (RuntimeException e) {
                     LOG.warn("historian: value listener failed: {}", e.toString());
                 }
             }
-            seq++;
         }
     }
 

@@ -30,8 +30,9 @@ public record AggregateSql(String table, String timestamp) {
     }
 
     /**
-     * As {@link #sql(AggregateQuery)} with two more columns, the first and the last value timestamp of each bucket,
-     * which decide {@code first} and {@code last} when buckets of several tables are combined.
+     * As {@link #sql(AggregateQuery)} with three more columns, the first and the last value timestamp of each bucket,
+     * which decide {@code first} and {@code last} when buckets of several tables are combined, and the number of
+     * non-null values, which weighs {@code avg}.
      */
     public String combinableSql(AggregateQuery query) {
         return sql(query, true);
@@ -42,7 +43,8 @@ public record AggregateSql(String table, String timestamp) {
         StringBuilder sql = new StringBuilder("SELECT ").append(timestamp).append(", topic, ").append(fn)
                 .append(" v, count() n");
         if (span) {
-            sql.append(", min(").append(timestamp).append(") f, max(").append(timestamp).append(") l");
+            // w: the values avg and the others cover (count() also counts rows whose value is null, a NaN payload)
+            sql.append(", min(").append(timestamp).append(") f, max(").append(timestamp).append(") l, count(value) w");
         }
         sql.append(" FROM ").append(table).append(" WHERE ")
                 .append(QuestHistoryReader.timeCondition(timestamp, query.fromMillis(), query.toMillis()));

@@ -44,7 +44,8 @@ public final class HistoryAggregates implements AggregateSource {
                  RecordCursor cursor = factory.getCursor(ctx)) {
                 Record r = cursor.getRecord();
                 while (cursor.hasNext()) {
-                    Partial p = new Partial(r.getDouble(2), r.getLong(3), r.getTimestamp(4), r.getTimestamp(5));
+                    Partial p = new Partial(r.getDouble(2), r.getLong(3), r.getLong(6), r.getTimestamp(4),
+                            r.getTimestamp(5));
                     series.computeIfAbsent(r.getSymA(1).toString(), t -> new TreeMap<>())
                             .merge(r.getTimestamp(0) / 1000, p, (a, b) -> a.combine(b, query.fn()));
                 }
@@ -84,20 +85,32 @@ public final class HistoryAggregates implements AggregateSource {
         return buckets;
     }
 
-    /** One table's bucket: its aggregate, how many values it covers and when its first and last value were. */
-    private record Partial(double value, long count, long firstMicros, long lastMicros) {
+    /**
+     * One table's bucket: its aggregate (NaN when it has no non-null value), how many rows and how many non-null values
+     * it covers and when its first and last row were.
+     */
+    private record Partial(double value, long count, long weight, long firstMicros, long lastMicros) {
 
         Partial combine(Partial o, String fn) {
             long n = count + o.count;
-            double v = switch (fn) {
-                case "avg" -> (value * count + o.value * o.count) / n;
-                case "min" -> Math.min(value, o.value);
-                case "max" -> Math.max(value, o.value);
-                case "first" -> o.firstMicros < firstMicros ? o.value : value;
-                case "last" -> o.lastMicros > lastMicros ? o.value : value;
-                default -> n; // count
-            };
-            return new Partial(v, n, Math.min(firstMicros, o.firstMicros), Math.max(lastMicros, o.lastMicros));
+            double v;
+            if (fn.equals("count")) {
+                v = n;
+            } else if (Double.isNaN(o.value)) {
+                v = value; // a table with only null values in the bucket adds nothing (and min/max would spread NaN)
+            } else if (Double.isNaN(value)) {
+                v = o.value;
+            } else {
+                v = switch (fn) {
+                    case "avg" -> (value * weight + o.value * o.weight) / (weight + o.weight);
+                    case "min" -> Math.min(value, o.value);
+                    case "max" -> Math.max(value, o.value);
+                    case "first" -> o.firstMicros < firstMicros ? o.value : value;
+                    default -> o.lastMicros > lastMicros ? o.value : value; // last
+                };
+            }
+            return new Partial(v, n, weight + o.weight, Math.min(firstMicros, o.firstMicros),
+                    Math.max(lastMicros, o.lastMicros));
         }
     }
 }

@@ -17,13 +17,15 @@ import java.util.function.LongPredicate;
  *
  * <p>After an upgrade from the single set of tables, the default group's partitions up to
  * {@link HistorianStore#legacyUntilMillis()} hold every class's older rows: they keep the rule they were
- * written under, the longest retention in force (forever when any group keeps forever).
+ * written under, the longest retention in force at the upgrade ({@link HistorianStore#legacyDays()}, forever when
+ * any group kept forever).
  */
 public final class RetentionTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetentionTask.class);
     private static final long DAY_MICROS = TimeUnit.DAYS.toMicros(1);
 
+    private final HistorianStore store;
     private final List<TableGroup> groups;
     private final long legacyUntilMicros;
     private final int legacyDays;
@@ -35,24 +37,16 @@ public final class RetentionTask {
         this.clock = clock;
         long legacy = store.legacyUntilMillis();
         this.legacyUntilMicros = legacy == HistorianStore.NO_LEGACY ? Long.MIN_VALUE : TimeUnit.MILLISECONDS.toMicros(legacy);
-        this.legacyDays = longestInForce(groups);
+        this.legacyDays = store.legacyDays();
+        this.store = store;
     }
 
-    private static int longestInForce(List<TableGroup> groups) {
-        int longest = 0;
-        for (TableGroup group : groups) {
-            if (group.inForce()) {
-                if (group.days() == 0) {
-                    return 0;
-                }
-                longest = Math.max(longest, group.days());
-            }
-        }
-        return longest;
-    }
-
-    /** Applies each group's retention once; returns the partitions dropped. */
-    public int apply(RowWriter writer) {
+    /**
+     * Applies each group's retention once; returns the partitions dropped. {@code lastSequence}, the highest sequence
+     * committed, is recorded first: dropping may empty every table holding it, and numbering must not go back.
+     */
+    public int apply(RowWriter writer, long lastSequence) {
+        store.recordSequenceFloor(lastSequence);
         long nowMicros = TimeUnit.MILLISECONDS.toMicros(clock.millis());
         int dropped = 0;
         for (int g = 0; g < groups.size(); g++) {

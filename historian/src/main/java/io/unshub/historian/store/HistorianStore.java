@@ -14,8 +14,13 @@ import io.questdb.std.ObjHashSet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -37,6 +42,11 @@ public final class HistorianStore implements AutoCloseable {
 
     private final List<TableGroup> groups;
     private final long legacyUntilMillis;
+    private final int legacyDays;
+    /** Where the store records the highest sequence number before retention may drop the rows holding it. */
+    static final String SEQUENCE_FLOOR_FILE = "sequence-floor";
+    /** Written by the ingest thread (retention), read at start. */
+    private volatile long sequenceFloor;
 
     private HistorianStore(Path directory, CairoEngine engine, int defaultDays, Collection<Integer> classDays)
             throws SqlException {
@@ -63,33 +73,131 @@ public final class HistorianStore implements AutoCloseable {
             all.add(create(Schema.suffix(days), days, false));
         }
         this.groups = List.copyOf(all);
-        this.legacyUntilMillis = legacyUntil(directory.resolve(SPLIT_FILE));
+        long[] split = legacySplit(directory.resolve(SPLIT_FILE), longestInForce(defaultDays, classDays));
+        this.legacyUntilMillis = split[0];
+        this.legacyDays = (int) split[1];
+        this.sequenceFloor = readSequenceFloor(directory.resolve(SEQUENCE_FLOOR_FILE));
     }
 
     /**
-     * Reads the receive time of the newest row stored before this store had retention groups, recording it on the
-     * first open: the default group's tables were then shared by every class and kept by the longest retention.
+     * Reads the split marker, recording it on the first open: the receive time of the newest row stored before this
+     * store had retention groups (the default group's tables were then shared by every class) and the longest
+     * retention in force at that upgrade, which those rows keep. A marker without {@code legacy-days} (written before
+     * it was recorded) gets the longest retention in force now, recorded once. An empty file (a crash while writing
+     * it on a file system that does not order the rename after the data) is re-derived like a missing one.
      */
-    private long legacyUntil(Path file) throws SqlException {
+    private long[] legacySplit(Path file, int longestInForce) throws SqlException {
         try {
-            if (Files.exists(file)) {
-                String text = Files.readString(file).trim();
-                return text.equals("none") ? NO_LEGACY : Long.parseLong(text.substring(text.indexOf('=') + 1));
+            String text = Files.exists(file) ? Files.readString(file).trim() : "";
+            if (text.equals("none")) {
+                return new long[] {NO_LEGACY, 0};
             }
-            long last = NO_LEGACY;
-            try (SqlExecutionContext ctx = newContext();
-                 RecordCursorFactory factory = engine.select("SELECT ts FROM " + Schema.RAW + " LIMIT -1", ctx);
-                 RecordCursor cursor = factory.getCursor(ctx)) {
-                if (cursor.hasNext()) {
-                    last = cursor.getRecord().getTimestamp(0) / 1000;
+            if (text.isEmpty()) {
+                long last = NO_LEGACY;
+                try (SqlExecutionContext ctx = newContext();
+                     RecordCursorFactory factory = engine.select("SELECT ts FROM " + Schema.RAW + " LIMIT -1", ctx);
+                     RecordCursor cursor = factory.getCursor(ctx)) {
+                    if (cursor.hasNext()) {
+                        last = cursor.getRecord().getTimestamp(0) / 1000;
+                    }
+                }
+                writeAtomically(file, last == NO_LEGACY ? "none\n" : split(last, longestInForce));
+                return new long[] {last, longestInForce};
+            }
+            long until = Long.MIN_VALUE;
+            Integer days = null; // absent in a marker written before it was recorded
+            for (String line : text.split("\n")) {
+                String[] kv = line.trim().split("=", 2);
+                switch (kv[0]) {
+                    case "legacy-until-ms" -> until = Long.parseLong(kv[1].trim());
+                    case "legacy-days" -> days = Integer.parseInt(kv[1].trim());
+                    default -> throw new IOException("unexpected line \"" + line.trim() + "\"");
                 }
             }
-            Files.writeString(file, last == NO_LEGACY ? "none\n" : "legacy-until-ms=" + last + "\n");
-            return last;
-        } catch (IOException | NumberFormatException | StringIndexOutOfBoundsException e) {
+            if (until == Long.MIN_VALUE || (days != null && days < 0)) {
+                throw new IOException("no legacy-until-ms, or negative legacy-days");
+            }
+            if (days == null) {
+                days = longestInForce;
+                writeAtomically(file, split(until, days));
+            }
+            return new long[] {until, days};
+        } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException(new IOException("cannot read or write " + file.toAbsolutePath()
-                    + " (\"none\" or \"legacy-until-ms=<epoch ms>\"): " + e.getMessage(), e));
+                    + " (\"none\" or \"legacy-until-ms=<epoch ms>\" and \"legacy-days=<days>\" lines): "
+                    + e.getMessage(), e));
         }
+    }
+
+    private static String split(long untilMillis, int days) {
+        return "legacy-until-ms=" + untilMillis + "\nlegacy-days=" + days + "\n";
+    }
+
+    /** The longest retention of the groups in force, 0 (forever) when any keeps forever. */
+    private static int longestInForce(int defaultDays, Collection<Integer> classDays) {
+        int longest = defaultDays;
+        for (int days : classDays) {
+            if (days == 0 || longest == 0) {
+                return 0;
+            }
+            longest = Math.max(longest, days);
+        }
+        return longest;
+    }
+
+    /**
+     * Replaces {@code file} with {@code text} so a reader finds the old or the new content, never a torn one: written
+     * to a temporary file beside it, forced to disk, then renamed over it atomically.
+     */
+    static void writeAtomically(Path file, String text) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Reads {@value #SEQUENCE_FLOOR_FILE}: -1 when absent or empty. */
+    private static long readSequenceFloor(Path file) {
+        try {
+            String text = Files.exists(file) ? Files.readString(file).trim() : "";
+            return text.isEmpty() ? -1 : Long.parseLong(text);
+        } catch (IOException | NumberFormatException e) {
+            throw new UncheckedIOException(new IOException("cannot read " + file.toAbsolutePath()
+                    + " (the highest sequence number stored, one integer): " + e.getMessage(), e));
+        }
+    }
+
+    /**
+     * The highest sequence number recorded with {@link #recordSequenceFloor} (-1 when none): numbering continues above
+     * it even when retention has emptied every table that held it.
+     */
+    public long sequenceFloor() {
+        return sequenceFloor;
+    }
+
+    /**
+     * Records {@code sequence} as a lower bound for numbering after a restart, before retention may drop the
+     * partitions holding it; a no-op when an equal or higher one is recorded. Called on the ingest thread.
+     *
+     * @throws UncheckedIOException when the file cannot be written (retention must then not drop anything)
+     */
+    public void recordSequenceFloor(long sequence) {
+        if (sequence <= sequenceFloor) {
+            return;
+        }
+        Path file = directory.resolve(SEQUENCE_FLOOR_FILE);
+        try {
+            writeAtomically(file, sequence + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file.toAbsolutePath(), e);
+        }
+        sequenceFloor = sequence;
     }
 
     private TableGroup create(String suffix, int days, boolean inForce) throws SqlException {
@@ -164,6 +272,14 @@ public final class HistorianStore implements AutoCloseable {
      */
     public long legacyUntilMillis() {
         return legacyUntilMillis;
+    }
+
+    /**
+     * The days the rows up to {@link #legacyUntilMillis()} keep: the longest retention in force when the store was
+     * upgraded (0 = forever), recorded in {@value #SPLIT_FILE} so a later configuration does not change it.
+     */
+    public int legacyDays() {
+        return legacyDays;
     }
 
     /** Every retention group: the default one first, then those in force by days, then those left from earlier. */

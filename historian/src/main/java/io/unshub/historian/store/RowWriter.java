@@ -210,8 +210,9 @@ public final class RowWriter implements AutoCloseable {
 
     /**
      * Drops the day partitions of the three tables of {@code group} whose start (epoch microseconds) {@code expired}
-     * accepts, except each table's newest, which is the active one; returns how many. A table that fails is skipped
-     * and reported through {@code onFailure}.
+     * accepts, the newest one too (a group that no longer receives rows must not keep its last day forever); returns
+     * how many. Called on the ingest thread between batches, so no table has uncommitted rows. A table that fails is
+     * skipped and reported through {@code onFailure}.
      */
     public int dropPartitions(int group, LongPredicate expired, BiConsumer<TableToken, RuntimeException> onFailure) {
         open();
@@ -228,8 +229,8 @@ public final class RowWriter implements AutoCloseable {
     }
 
     private static int dropPartitions(TableWriter writer, LongPredicate expired) {
-        int candidates = writer.getPartitionCount() - 1;
-        long[] starts = new long[Math.max(0, candidates)];
+        int candidates = writer.getPartitionCount();
+        long[] starts = new long[candidates];
         int n = 0;
         for (int i = 0; i < candidates; i++) {
             long start = writer.getPartitionTimestamp(i);
