@@ -27,6 +27,13 @@ import io.questdb.network.NetworkError;
  */
 public final class PgWireListener implements AutoCloseable {
 
+    /**
+     * Most connections served at once: each costs about 2 MiB of QuestDB buffers in the hub's process (1 MiB receive,
+     * 1 MiB send), so the default 64 would allow 128 MiB. Further clients wait, unanswered, until one closes. The
+     * shipped Grafana data source opens at most 4.
+     */
+    public static final int MAX_CONNECTIONS = 8;
+
     private final WorkerPool pool;
     private final PGServer server;
     private final String host;
@@ -91,7 +98,10 @@ public final class PgWireListener implements AutoCloseable {
         pool.halt();
     }
 
-    /** QuestDB's defaults, with our address, port and login, one worker, and every session read-only. */
+    /**
+     * QuestDB's defaults, with our address, port and login, one worker, a small connection limit, and every
+     * session read-only.
+     */
     private static final class ReadOnlyConfiguration extends DefaultPGConfiguration {
 
         private final PgWireSettings settings;
@@ -149,6 +159,11 @@ public final class PgWireListener implements AutoCloseable {
         @Override
         public int getWorkerCount() {
             return 1;
+        }
+
+        @Override
+        public int getLimit() {
+            return MAX_CONNECTIONS;
         }
 
         @Override

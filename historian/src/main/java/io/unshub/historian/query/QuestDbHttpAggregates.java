@@ -1,7 +1,7 @@
 package io.unshub.historian.query;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,14 +12,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link AggregateSource} over an external QuestDB's HTTP {@code /exec} JSON API, reading the tables the
  * line-protocol export writes ({@link AggregateSql#EXPORTED}): the same SQL as the embedded store, so the same
  * request gives the same buckets for the same data. No driver: the JDK's HTTP client, one request per query.
- * A server that cannot be reached or does not answer within the timeout is a {@link HistoryException}; one that
+ * A server that cannot be reached or does not send its whole answer (headers and body) within the timeout is a
+ * {@link HistoryException}; one that
  * answers with an error is an {@link UpstreamQueryException}; a table the export has not created yet reads as no
  * data. Called from any request thread; the counters are atomics read by health and metrics.
  */
@@ -93,45 +97,63 @@ public final class QuestDbHttpAggregates implements AggregateSource, AutoCloseab
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        HttpResponse<InputStream> response;
+        HttpResponse<byte[]> response = send(request.build());
+        int status = response.statusCode();
+        byte[] body = response.body();
+        if (status == 200) {
+            try {
+                return ExecAnswer.buckets(new ByteArrayInputStream(body), count, AggregateSql.MAX_BUCKETS);
+            } catch (UpstreamQueryException e) {
+                throw new UpstreamQueryException("the external QuestDB at " + base + " answered with "
+                        + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new HistoryException("the external QuestDB at " + base + " sent an unreadable answer: "
+                        + reason(e), e);
+            }
+        }
+        String text = new String(body, 0, Math.min(body.length, MAX_ERROR_CHARS * 4), StandardCharsets.UTF_8);
+        String error = ExecAnswer.error(text);
+        if (status == 400 && error != null && error.toLowerCase(Locale.ROOT).contains("table does not exist")) {
+            return List.of(); // the export has not written a numeric value yet
+        }
+        if (status == 401 || status == 403) {
+            throw new UpstreamQueryException("the external QuestDB at " + base + " refused the credentials (HTTP "
+                    + status + ")", null);
+        }
+        String detail = error != null ? error : text.isBlank() ? "no body" : text;
+        if (detail.length() > MAX_ERROR_CHARS) {
+            detail = detail.substring(0, MAX_ERROR_CHARS) + "...";
+        }
+        throw new UpstreamQueryException("the external QuestDB at " + base + " answered HTTP " + status + ": "
+                + detail, null);
+    }
+
+    /**
+     * The whole answer, headers and body, within the timeout: {@link HttpRequest#timeout} alone only covers the
+     * headers, so a server that stalls mid-body would hold the REST worker forever. On time-out the exchange is
+     * cancelled, which closes its connection.
+     */
+    private HttpResponse<byte[]> send(HttpRequest request) throws HistoryException {
+        CompletableFuture<HttpResponse<byte[]>> exchange =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpTimeoutException e) {
-            throw new HistoryException("the external QuestDB at " + base + " did not answer within "
-                    + settings.timeout().toMillis() + " ms", e);
-        } catch (IOException e) {
-            throw new HistoryException("the external QuestDB at " + base + " is unreachable: " + reason(e), e);
+            return exchange.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new HistoryException("the external QuestDB at " + base + " is unreachable: it did not answer "
+                    + "completely within " + settings.timeout().toMillis() + " ms (timed out)", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                throw new HistoryException("the external QuestDB at " + base + " is unreachable: it did not answer "
+                        + "within " + settings.timeout().toMillis() + " ms (timed out)", cause);
+            }
+            String why = cause instanceof IOException io ? reason(io) : String.valueOf(cause);
+            throw new HistoryException("the external QuestDB at " + base + " is unreachable: " + why, cause);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new HistoryException("interrupted while querying the external QuestDB at " + base, e);
-        }
-        try (InputStream body = response.body()) {
-            int status = response.statusCode();
-            if (status == 200) {
-                try {
-                    return ExecAnswer.buckets(body, count, AggregateSql.MAX_BUCKETS);
-                } catch (UpstreamQueryException e) {
-                    throw new UpstreamQueryException("the external QuestDB at " + base + " answered with "
-                            + e.getMessage(), e);
-                }
-            }
-            String text = new String(body.readNBytes(MAX_ERROR_CHARS * 4), StandardCharsets.UTF_8);
-            String error = ExecAnswer.error(text);
-            if (status == 400 && error != null && error.toLowerCase(Locale.ROOT).contains("table does not exist")) {
-                return List.of(); // the export has not written a numeric value yet
-            }
-            if (status == 401 || status == 403) {
-                throw new UpstreamQueryException("the external QuestDB at " + base + " refused the credentials (HTTP "
-                        + status + ")", null);
-            }
-            String detail = error != null ? error : text.isBlank() ? "no body" : text;
-            if (detail.length() > MAX_ERROR_CHARS) {
-                detail = detail.substring(0, MAX_ERROR_CHARS) + "...";
-            }
-            throw new UpstreamQueryException("the external QuestDB at " + base + " answered HTTP " + status + ": "
-                    + detail, null);
-        } catch (IOException e) {
-            throw new HistoryException("the external QuestDB at " + base + " broke off its answer: " + reason(e), e);
         }
     }
 

@@ -152,6 +152,35 @@ class PgWireListenerTest {
     }
 
     @Test
+    void connectionsBeyondTheLimitWaitUntilOneCloses() throws Exception {
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < PgWireListener.MAX_CONNECTIONS; i++) {
+                open.add(connect("grafana", PASSWORD));
+            }
+            Properties quick = new Properties();
+            quick.setProperty("user", "grafana");
+            quick.setProperty("password", PASSWORD);
+            quick.setProperty("sslmode", "disable");
+            quick.setProperty("loginTimeout", "2");
+            String url = "jdbc:postgresql://127.0.0.1:" + listener.port() + "/qdb";
+            assertThatThrownBy(() -> DriverManager.getConnection(url, quick).close())
+                    .as("one more than the limit is not served").isInstanceOf(SQLException.class);
+            open.removeFirst().close();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                try (Connection again = connect("grafana", PASSWORD); Statement st = again.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT 1")) {
+                    assertThat(rs.next()).isTrue();
+                }
+            });
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
     void portZeroBindsAFreePortAndCloseReleasesIt() throws Exception {
         int port = listener.port();
         assertThat(port).isPositive();

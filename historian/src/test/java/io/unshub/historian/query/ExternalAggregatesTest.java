@@ -11,16 +11,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static io.unshub.historian.HistorianFixture.message;
 import static io.unshub.historian.HistorianFixture.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -153,6 +159,39 @@ class ExternalAggregatesTest {
         external = new QuestDbHttpAggregates(settings(url, "hub", "s3cret"));
         assertThat(external.aggregate(q)).as("right credentials, nothing exported yet").isEmpty();
         assertThat(external.status().lastQueryOk()).isTrue();
+    }
+
+    @Test
+    void aServerThatStallsMidBodyTimesOutInsteadOfHoldingTheCaller() throws Exception {
+        try (ServerSocket stalling = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CountDownLatch done = new CountDownLatch(1);
+            Thread server = Thread.ofVirtual().start(() -> {
+                try (Socket socket = stalling.accept()) {
+                    socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 100000\r\n\r\n{\"columns\":[").getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    done.await(); // headers and a bit of body, then nothing until the test is over
+                } catch (Exception e) {
+                    // the test closed the socket
+                }
+            });
+            String url = "http://127.0.0.1:" + stalling.getLocalPort();
+            external = new QuestDbHttpAggregates(new ExternalQuerySettings(URI.create(url), null, null, null,
+                    Duration.ofMillis(300)));
+            try {
+                // The guard only keeps a hanging implementation from hanging the build; it is not a timing claim.
+                assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(
+                        () -> external.aggregate(new AggregateQuery("#", T0, T0 + 60_000, "1m", "avg")))
+                        .isInstanceOf(HistoryException.class)
+                        .isNotInstanceOf(UpstreamQueryException.class)
+                        .hasMessageContaining(url).hasMessageContaining("timed out"));
+            } finally {
+                done.countDown();
+                server.join(5_000);
+            }
+            assertThat(external.status().unreachable()).isEqualTo(1);
+            assertThat(external.status().lastQueryOk()).isFalse();
+        }
     }
 
     private static ExternalQuerySettings settings(String url, String user, String password) {

@@ -4,10 +4,7 @@ import io.unshub.schemas.sparkplug.proto.SparkplugB;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
@@ -60,20 +57,5 @@ final class Compression {
             }
         }
         return algorithm;
-    }
-
-    /** Compresses {@code bytes} with {@code algorithm} (DEFLATE as {@link java.util.zip.Deflater}'s default zlib stream, or GZIP). */
-    static byte[] deflate(byte[] bytes, String algorithm) throws MalformedException {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(bytes.length / 2 + 32);
-        try (OutputStream out = switch (algorithm) {
-            case "DEFLATE" -> new DeflaterOutputStream(buffer);
-            case "GZIP" -> new GZIPOutputStream(buffer);
-            default -> throw new MalformedException("compressed payload with unknown algorithm '" + algorithm + "'");
-        }) {
-            out.write(bytes);
-        } catch (IOException e) {
-            throw new IllegalStateException("in-memory compression failed", e); // a ByteArrayOutputStream never fails
-        }
-        return buffer.toByteArray();
     }
 }

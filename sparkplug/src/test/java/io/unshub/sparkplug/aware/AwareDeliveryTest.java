@@ -1,6 +1,8 @@
 package io.unshub.sparkplug.aware;
 
+import io.unshub.sparkplug.codec.DecodeResult;
 import io.unshub.sparkplug.codec.PayloadTimestamp;
+import io.unshub.sparkplug.codec.SparkplugDecoder;
 import org.eclipse.tahu.message.SparkplugBPayloadDecoder;
 import org.eclipse.tahu.message.SparkplugBPayloadEncoder;
 import org.eclipse.tahu.message.model.Metric;
@@ -96,6 +98,67 @@ class AwareDeliveryTest {
         assertThat(decompressed.getTimestamp()).isEqualTo(new Date(NOW));
         assertThat(decompressed.getMetrics()).extracting(Metric::getName, Metric::getValue)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("bdSeq", 7L));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "DEFLATE", "GZIP"})
+    @DisplayName("One message to many subscribers is analysed once; each delivery still gets its own time")
+    void oneMessageIsPreparedOnceAndStampedPerDelivery(String compression) throws Exception {
+        byte[] plain = tahuNdeath(new Date(1_700_000_000_000L));
+        byte[] original = compression.equals("none") ? plain : encoder.getBytes(
+                PayloadUtil.compress(tahu(plain), CompressionAlgorithm.valueOf(compression), false), false);
+        AwareDelivery aware = new AwareDelivery(true);
+        SparkplugDecoder hubDecoder = new SparkplugDecoder();
+
+        for (int subscriber = 0; subscriber < 50; subscriber++) {
+            long now = NOW + subscriber * 1_000_003L; // varints of different lengths, too
+            byte[] delivered = aware.payload(NDEATH, original, now);
+            SparkplugBPayload viaTahu = compression.equals("none") ? tahu(delivered)
+                    : PayloadUtil.decompress(tahu(delivered), null);
+            assertThat(viaTahu.getTimestamp()).isEqualTo(new Date(now));
+            assertThat(viaTahu.getMetrics()).extracting(Metric::getName, Metric::getValue)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("bdSeq", 7L));
+            assertThat(hubDecoder.decode(delivered)).isInstanceOfSatisfying(DecodeResult.Decoded.class,
+                    d -> assertThat(d.payload().timestamp()).isEqualTo(now));
+        }
+        assertThat(aware.stamped()).isEqualTo(50);
+        assertThat(aware.preparations()).as("decoded, inflated and compressed once, not per subscriber").isEqualTo(1);
+
+        aware.payload(NDEATH, original.clone(), NOW);
+        assertThat(aware.preparations()).as("another message with equal bytes is another message").isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("An NDEATH above the size cap is delivered as published and counted, not decoded")
+    void oversizedNdeathIsNotStamped() throws Exception {
+        byte[] big = encoder.getBytes(new SparkplugBPayloadBuilder().setTimestamp(new Date(1_700_000_000_000L))
+                .addMetric(new MetricBuilder("bdSeq", MetricDataType.Int64, 7L).createMetric())
+                .addMetric(new MetricBuilder("filler", MetricDataType.String, "x".repeat(AwareDelivery.MAX_PAYLOAD_BYTES))
+                        .createMetric())
+                .createPayload(), false);
+        AwareDelivery aware = new AwareDelivery(true);
+        assertThat(aware.payload(NDEATH, big, NOW)).isSameAs(big);
+        assertThat(aware.unstamped()).isEqualTo(1);
+        assertThat(aware.stamped()).isZero();
+        assertThat(aware.preparations()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CompressionAlgorithm.class, names = {"DEFLATE", "GZIP"})
+    @DisplayName("A small compressed NDEATH that inflates beyond the inflated cap is delivered as published, once analysed")
+    void compressedNdeathInflatingBeyondTheCapIsNotStamped(CompressionAlgorithm algorithm) throws Exception {
+        SparkplugBPayload inner = new SparkplugBPayloadBuilder().setTimestamp(new Date(1_700_000_000_000L))
+                .addMetric(new MetricBuilder("filler", MetricDataType.String,
+                        "0".repeat(AwareDelivery.MAX_INFLATED_BYTES + 1)).createMetric()).createPayload();
+        byte[] bomb = encoder.getBytes(PayloadUtil.compress(inner, algorithm, false), false);
+        assertThat(bomb.length).isLessThan(AwareDelivery.MAX_PAYLOAD_BYTES);
+        AwareDelivery aware = new AwareDelivery(true);
+        for (int subscriber = 0; subscriber < 3; subscriber++) {
+            assertThat(aware.payload(NDEATH, bomb, NOW)).isSameAs(bomb);
+        }
+        assertThat(aware.unstamped()).isEqualTo(3);
+        assertThat(aware.stamped()).isZero();
+        assertThat(aware.preparations()).isEqualTo(1);
     }
 
     @Test

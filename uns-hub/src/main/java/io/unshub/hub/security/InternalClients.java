@@ -18,8 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Identities for MQTT clients that run inside the hub itself (the demo's Sparkplug edge node): each gets a
  * random password that exists only in this process's memory, so it can log in whatever
  * {@code uns.auth.anonymous} says and without an entry in users.yaml, and nobody outside the process can use
- * the identity. A CONNECT with a registered client's user name must also carry its client id and password;
- * everything else goes to the hub's authenticator unchanged.
+ * the identity. Both its user name and its client id are reserved: a CONNECT with either must carry both and the
+ * password. A wrong password under the user name is refused as bad credentials (0x86); any other client that
+ * claims the client id (an anonymous one, or a real user) is refused as not authorized (0x87), because taking the
+ * session over would let it fire the internal client's will (for the demo edge node, a spoofed NDEATH).
+ * Everything else goes to the hub's authenticator unchanged.
  *
  * <p>Threads: {@link #register} runs on start-up threads, {@link #authenticate} on broker event loops; the
  * registry is a concurrent map and the check is a constant-time comparison, cheap enough for an event loop.
@@ -50,10 +53,19 @@ public final class InternalClients implements Authenticator {
         return password.clone();
     }
 
+    /** Frees {@code name} (user name and client id) when its in-process client is gone. */
+    public void unregister(String name) {
+        clients.remove(name);
+    }
+
     @Override
     public CompletionStage<AuthResult> authenticate(Credentials credentials) {
         Entry entry = credentials.username() == null ? null : clients.get(credentials.username());
         if (entry == null) {
+            if (credentials.clientId() != null && clients.containsKey(credentials.clientId())) {
+                return CompletableFuture.completedFuture(new AuthResult.Refused(ReasonCodes.NOT_AUTHORIZED,
+                        "client id '" + credentials.clientId() + "' is reserved for a client inside the hub"));
+            }
             return delegate.authenticate(credentials);
         }
         boolean ok = credentials.username().equals(credentials.clientId()) && credentials.password() != null

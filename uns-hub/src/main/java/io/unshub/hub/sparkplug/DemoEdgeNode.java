@@ -132,6 +132,9 @@ public class DemoEdgeNode implements DemoSource {
             left.get(3, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warnf("demo %s: did not disconnect cleanly: %s", NAME, e.toString());
+        } finally {
+            // The identity lives only as long as the client: a stopped demo reserves no name.
+            security.brokerAuthenticator().unregister(CLIENT_ID);
         }
     }
 

@@ -167,6 +167,15 @@ class OperationsTest {
                 .isInstanceOf(Mqtt3ConnAckException.class)
                 .satisfies(e -> assertThat(((Mqtt3ConnAckException) e).getMqttMessage().getReturnCode())
                         .isEqualTo(Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD));
+        // Claiming only the client id (anonymously) would take the demo's session over and fire its NDEATH will.
+        Mqtt3BlockingClient sessionThief = Mqtt3Client.builder().identifier("uns-demo-edge")
+                .serverHost("127.0.0.1").serverPort(broker.tcpPort()).buildBlocking();
+        assertThatThrownBy(sessionThief::connect).isInstanceOf(Mqtt3ConnAckException.class)
+                .satisfies(e -> assertThat(((Mqtt3ConnAckException) e).getMqttMessage().getReturnCode())
+                        .as("refused as not authorized for the reserved client id, before anonymity is even judged")
+                        .isEqualTo(Mqtt3ConnAckReturnCode.NOT_AUTHORIZED));
+        given().when().get("/api/v1/sparkplug/nodes").then().statusCode(200)
+                .body("find { it.node == 'paint-line1' }.status", equalTo("ONLINE"));
     }
 
     @Test
