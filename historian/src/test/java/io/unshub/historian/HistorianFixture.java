@@ -5,6 +5,10 @@ import io.unshub.core.message.MessageProperties;
 import io.unshub.core.message.Origin;
 import io.unshub.core.message.UnsMessage;
 import io.unshub.historian.export.ExportSettings;
+import io.unshub.historian.query.HistoryException;
+import io.unshub.historian.query.HistoryRange;
+import io.unshub.historian.query.HistoryReader;
+import io.unshub.historian.query.HistoryRecord;
 import io.unshub.historian.ingest.IngestSettings;
 import io.unshub.historian.retention.RetentionPolicy;
 import io.unshub.namespace.check.CompiledNamespace;
@@ -13,6 +17,7 @@ import io.unshub.namespace.load.ModelLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -63,5 +68,24 @@ public final class HistorianFixture {
 
     public static String value(double value, long timestampMillis) {
         return "{\"value\":" + value + ",\"timestamp_ms\":" + timestampMillis + ",\"quality\":\"good\",\"unit\":\"rpm\"}";
+    }
+
+    /** Every stored message matching {@code filter}, read page by page after the cursor as a replay pages. */
+    public static List<HistoryRecord> readAll(HistoryReader reader, String filter, int pageSize) throws HistoryException {
+        List<HistoryRecord> all = new ArrayList<>();
+        long cursor = -1;
+        while (true) {
+            List<HistoryRecord> page = reader.read(new HistoryRange(filter, 0, Long.MAX_VALUE, cursor, pageSize));
+            if (page.isEmpty()) {
+                return all;
+            }
+            all.addAll(page);
+            cursor = page.get(page.size() - 1).sequence();
+        }
+    }
+
+    /** The payloads as UTF-8 text, in order. */
+    public static List<String> payloads(List<HistoryRecord> records) {
+        return records.stream().map(r -> new String(r.payload(), StandardCharsets.UTF_8)).toList();
     }
 }

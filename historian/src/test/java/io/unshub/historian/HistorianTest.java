@@ -58,16 +58,7 @@ class HistorianTest {
     }
 
     private List<HistoryRecord> readAll(String filter) throws Exception {
-        List<HistoryRecord> all = new ArrayList<>();
-        long cursor = -1;
-        while (true) {
-            List<HistoryRecord> page = historian.reader().read(new HistoryRange(filter, 0, Long.MAX_VALUE, cursor, 97));
-            if (page.isEmpty()) {
-                return all;
-            }
-            all.addAll(page);
-            cursor = page.get(page.size() - 1).sequence();
-        }
+        return HistorianFixture.readAll(historian.reader(), filter, 97);
     }
 
     @Test

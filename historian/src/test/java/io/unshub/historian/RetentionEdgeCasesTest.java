@@ -4,7 +4,6 @@ import io.unshub.broker.testing.BrokerFixture;
 import io.unshub.core.message.UnsMessage;
 import io.unshub.historian.query.AggregateBucket;
 import io.unshub.historian.query.AggregateQuery;
-import io.unshub.historian.query.HistoryRange;
 import io.unshub.historian.query.HistoryRecord;
 import io.unshub.historian.retention.RetentionPolicy;
 import org.junit.jupiter.api.AfterEach;
@@ -12,18 +11,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.unshub.historian.HistorianFixture.at;
+import static io.unshub.historian.HistorianFixture.payloads;
 import static io.unshub.historian.HistorianFixture.settings;
 import static io.unshub.historian.HistorianFixture.value;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,20 +76,7 @@ class RetentionEdgeCasesTest {
     }
 
     private List<HistoryRecord> readAll(String filter) throws Exception {
-        List<HistoryRecord> all = new ArrayList<>();
-        long cursor = -1;
-        while (true) {
-            List<HistoryRecord> page = historian.reader().read(new HistoryRange(filter, 0, Long.MAX_VALUE, cursor, 100));
-            if (page.isEmpty()) {
-                return all;
-            }
-            all.addAll(page);
-            cursor = page.get(page.size() - 1).sequence();
-        }
-    }
-
-    private static List<String> payloads(List<HistoryRecord> records) {
-        return records.stream().map(r -> new String(r.payload(), StandardCharsets.UTF_8)).toList();
+        return HistorianFixture.readAll(historian.reader(), filter, 100);
     }
 
     @Test

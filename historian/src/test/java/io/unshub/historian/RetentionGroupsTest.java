@@ -3,7 +3,6 @@ package io.unshub.historian;
 import io.unshub.broker.testing.BrokerFixture;
 import io.unshub.historian.query.AggregateBucket;
 import io.unshub.historian.query.AggregateQuery;
-import io.unshub.historian.query.HistoryRange;
 import io.unshub.historian.query.HistoryRecord;
 import io.unshub.historian.replay.ReplayEngine;
 import io.unshub.historian.replay.ReplayRequest;
@@ -32,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static io.unshub.historian.HistorianFixture.at;
+import static io.unshub.historian.HistorianFixture.payloads;
 import static io.unshub.historian.HistorianFixture.settings;
 import static io.unshub.historian.HistorianFixture.value;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,20 +94,7 @@ class RetentionGroupsTest {
     }
 
     private List<HistoryRecord> readAll(String filter, int pageSize) throws Exception {
-        List<HistoryRecord> all = new ArrayList<>();
-        long cursor = -1;
-        while (true) {
-            List<HistoryRecord> page = historian.reader().read(new HistoryRange(filter, 0, Long.MAX_VALUE, cursor, pageSize));
-            if (page.isEmpty()) {
-                return all;
-            }
-            all.addAll(page);
-            cursor = page.get(page.size() - 1).sequence();
-        }
-    }
-
-    private static List<String> payloads(List<HistoryRecord> records) {
-        return records.stream().map(r -> new String(r.payload(), StandardCharsets.UTF_8)).toList();
+        return HistorianFixture.readAll(historian.reader(), filter, pageSize);
     }
 
     @Test
