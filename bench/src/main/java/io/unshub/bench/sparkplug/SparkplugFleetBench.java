@@ -35,6 +35,7 @@ public final class SparkplugFleetBench {
 
     private static final String GROUP = "fleet";
     private static final int CLOCK_EVERY = 4;
+    private static final byte[] VALUE_KEY = "\"value\":".getBytes(StandardCharsets.US_ASCII);
 
     private final String host;
     private final int port;
@@ -193,7 +194,7 @@ public final class SparkplugFleetBench {
 
     /** The integer after {@code "value":} in a UNS JSON document, or -1 (births carry the birth's value too). */
     private static long valueOf(ByteBuffer json) {
-        byte[] key = "\"value\":".getBytes(StandardCharsets.US_ASCII);
+        byte[] key = VALUE_KEY;
         int limit = json.limit();
         outer:
         for (int i = json.position(); i + key.length < limit; i++) {
